@@ -1,0 +1,157 @@
+"""Frozen records shared by every stage: links, sources, verdicts, results and the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class Status(StrEnum):
+    """The verdict vocabulary fixed by the contract; nothing else may appear in a report."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    BROKEN = "broken"
+    BLOCKED = "blocked"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class Reason(StrEnum):
+    """Named reasons; HTTP-code reasons (`http_404`) are built by `http_reason`."""
+
+    PERMANENT_REDIRECT = "permanent_redirect"
+    DNS = "dns"
+    CONNECTION_REFUSED = "connection_refused"
+    SOFT_404 = "soft_404"
+    PARKED_DOMAIN = "parked_domain"
+    REDIRECT_LOOP = "redirect_loop"
+    REDIRECT_TO_404 = "redirect_to_404"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    BOT_PROTECTION = "bot_protection"
+    LOGIN_REQUIRED = "login_required"
+    TIMEOUT = "timeout"
+    CONNECTION_RESET = "connection_reset"
+    TLS = "tls"
+    RATE_LIMITED = "rate_limited"
+    DNS_TEMPORARY = "dns_temporary"
+    DEADLINE = "deadline"
+    INVALID_RESPONSE = "invalid_response"
+    NOT_MODIFIED = "not_modified"
+    EXCLUDED = "excluded"
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
+    PRIVATE_ADDRESS = "private_address"
+    INVALID_URL = "invalid_url"
+    VIDEO_REMOVED = "video_removed"
+
+
+def http_reason(code: int) -> str:
+    """The contract's reason for a bare HTTP status code, e.g. ``http_404``."""
+    return f"http_{code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One place a URL occurs: a file, a 1-based line, and the roadmap resource if known."""
+
+    file: str
+    line: int | None = None
+    resource: str | None = None
+    resource_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file, "line": self.line, "resource": self.resource}
+        if self.resource_id is not None:
+            data["resource_id"] = self.resource_id
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A distinct URL to check, with every place it was found."""
+
+    url: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One redirect answer: the URL that was requested and the status it gave."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot:
+    """What the checker holds of a fetched page: enough for freshness scraping, bounded in size."""
+
+    url: str
+    http_status: int
+    headers: Mapping[str, str]
+    body: bytes
+    encoding: str | None = None
+
+
+def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """The verdict on one distinct URL, as the report's `links` entries carry it."""
+
+    url: str
+    status: Status
+    reason: str
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    attempts: int = 0
+    elapsed_ms: int | None = None
+    checked_at: datetime | None = None
+    sources: tuple[Source, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=_frozen_mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts per status; always derived from the results, never stored beside them."""
+
+    total: int
+    counts: Mapping[Status, int]
+
+    @classmethod
+    def of(cls, results: tuple[LinkResult, ...]) -> Summary:
+        counts = {status: 0 for status in Status}
+        for result in results:
+            counts[result.status] += 1
+        return cls(total=len(results), counts=MappingProxyType(counts))
+
+    def to_json(self) -> dict[str, int]:
+        return {"total": self.total, **{status.value: n for status, n in self.counts.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One run's results over its inputs, plus the run-level health flag."""
+
+    inputs: tuple[str, ...]
+    generated_at: datetime
+    links: tuple[LinkResult, ...]
+    inconclusive: bool = False
+    inconclusive_reason: str | None = None
+    tool_version: str = "0.1.0"
+    extra: Mapping[str, Any] = field(default_factory=_frozen_mapping)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.links)
+
+    @property
+    def has_broken(self) -> bool:
+        return any(result.status is Status.BROKEN for result in self.links)

@@ -1,0 +1,15 @@
+"""Report formats: each renders a `Report` to text; the registry maps `--format` names to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.model import Report
+from bot.report import json_report
+
+Renderer = Callable[[Report], str]
+
+# One line per format; sibling modules add theirs here.
+FORMATS: dict[str, Renderer] = {
+    "json": json_report.render,
+}

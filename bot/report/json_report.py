@@ -1,0 +1,111 @@
+"""The contract's JSON report: building it from a `Report` and reading it back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.errors import InputError
+from bot.model import Hop, LinkResult, Report, Source, Status
+
+SCHEMA_VERSION = 1
+
+
+def iso(moment: datetime | None) -> str | None:
+    """UTC timestamp in the contract's form, ``2026-11-28T03:00:00Z``."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def link_to_dict(result: LinkResult) -> dict[str, Any]:
+    return {
+        "url": result.url,
+        "status": result.status.value,
+        "reason": result.reason,
+        "http_status": result.http_status,
+        "final_url": result.final_url,
+        "redirects": [{"url": hop.url, "status": hop.status} for hop in result.redirects],
+        "attempts": result.attempts,
+        "elapsed_ms": result.elapsed_ms,
+        "checked_at": iso(result.checked_at),
+        "sources": [source.to_json() for source in result.sources],
+        "metadata": dict(result.metadata),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "roadmap-bot", "version": report.tool_version},
+        "generated_at": iso(report.generated_at),
+        "inputs": list(report.inputs),
+        "inconclusive": report.inconclusive,
+        "inconclusive_reason": report.inconclusive_reason,
+        "summary": report.summary.to_json(),
+        "links": [link_to_dict(result) for result in report.links],
+    }
+    data.update(report.extra)
+    return data
+
+
+def render(report: Report) -> str:
+    """The report as pretty, stable JSON text (keys in contract order)."""
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def link_from_dict(data: dict[str, Any]) -> LinkResult:
+    return LinkResult(
+        url=data["url"],
+        status=Status(data["status"]),
+        reason=data["reason"],
+        http_status=data.get("http_status"),
+        final_url=data.get("final_url"),
+        redirects=tuple(Hop(h["url"], h["status"]) for h in data.get("redirects") or ()),
+        attempts=data.get("attempts") or 0,
+        elapsed_ms=data.get("elapsed_ms"),
+        checked_at=_parse_time(data.get("checked_at")),
+        sources=tuple(
+            Source(s["file"], s.get("line"), s.get("resource"), s.get("resource_id"))
+            for s in data.get("sources") or ()
+        ),
+        metadata=data.get("metadata") or {},
+    )
+
+
+_KNOWN_KEYS = {"schema_version", "tool", "generated_at", "inputs", "inconclusive",
+               "inconclusive_reason", "summary", "links"}
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    return Report(
+        inputs=tuple(data.get("inputs") or ()),
+        generated_at=_parse_time(data.get("generated_at")) or datetime.now(UTC),
+        links=tuple(link_from_dict(item) for item in data.get("links") or ()),
+        inconclusive=bool(data.get("inconclusive")),
+        inconclusive_reason=data.get("inconclusive_reason"),
+        tool_version=(data.get("tool") or {}).get("version", "0.1.0"),
+        extra={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
+    )
+
+
+def load(path: str) -> Report:
+    """Read a report file; a missing or malformed one is an `InputError` naming the file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise InputError(f"cannot read report: {exc.strerror}", path) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from exc
+    try:
+        return report_from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"not a roadmap-bot report: {exc!r}", path) from exc

@@ -1,0 +1,211 @@
+"""Loading roadmap.yaml: YAML with line numbers, schema checks, and located errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from bot.errors import InputError
+from bot.roadmap.schema import Roadmap, placements
+
+Position = tuple[int, int]  # 1-based line and column
+
+
+class RoadmapError(InputError):
+    """roadmap.yaml is invalid; `problems` has one located error per problem found."""
+
+    def __init__(self, problems: Sequence[InputError]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first.message + more, first.file, first.line, first.column)
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapDocument:
+    """A valid roadmap with the file it came from and each resource's line in it."""
+
+    path: str
+    roadmap: Roadmap
+    lines: Mapping[str, int]  # resource id -> line of its url (or of the resource)
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("file is not valid UTF-8", path, line) from exc
+
+
+def tab_problems(path: str, text: str) -> list[InputError]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                InputError("tab character in indentation (YAML needs spaces)", path, number,
+                           indent.index("\t") + 1)
+            )
+    return problems
+
+
+def parse_yaml(path: str, text: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "duplicate key" in str(exc).lower() or "found duplicate key" in problem:
+            problem = _duplicate_key_message(exc)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise RoadmapError([InputError(f"YAML error: {problem}", path, line, column)]) from exc
+    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad characters)
+        raise RoadmapError([InputError(f"YAML error: {exc}", path)]) from exc
+
+
+def _duplicate_key_message(exc: MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    key = problem.split('"')[1] if problem.count('"') >= 2 else problem
+    return f"duplicate key {key!r}"
+
+
+def plain(node: Any) -> Any:
+    """ruamel's commented containers and scalar subclasses as plain Python data."""
+    if isinstance(node, Mapping):
+        return {str(key): plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(value) for value in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    for kind in (int, float, str):
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def locate(tree: Any, loc: Sequence[int | str]) -> Position:
+    """The line and column in the YAML tree of a pydantic error location."""
+    node, position = tree, _start(tree)
+    for step in loc:
+        if isinstance(node, CommentedMap) and step in node:
+            line, col = node.lc.key(step)
+            position, node = (line + 1, col + 1), node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+            line, col = node.lc.item(step)
+            position, node = (line + 1, col + 1), node[step]
+        else:
+            break
+    return position
+
+
+def _start(node: Any) -> Position:
+    if isinstance(node, CommentedMap | CommentedSeq):
+        return node.lc.line + 1, node.lc.col + 1
+    return 1, 1
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    loc = [part for part in error["loc"] if not str(part).startswith("function-")]
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "document")
+    kind, message = error["type"], error["msg"]
+    if kind == "missing":
+        return f"missing required field {field!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {field!r}"
+    if kind == "enum":
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"{field}: unknown value {error['input']!r}; expected {allowed}"
+    message = message.removeprefix("Value error, ")
+    return f"{field}: {message}" if field != "document" else message
+
+
+def schema_problems(path: str, tree: Any, exc: ValidationError) -> list[InputError]:
+    problems = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"] if not str(part).startswith("function-")]
+        line, column = locate(tree, loc)
+        problems.append(InputError(_pydantic_message(error), path, line, column))
+    return problems
+
+
+def duplicate_problems(path: str, tree: Any, roadmap: Roadmap) -> list[InputError]:
+    problems: list[InputError] = []
+    seen_ids: dict[str, int] = {}
+    lines = resource_lines(tree)
+    for placement in placements(roadmap):
+        rid = placement.resource.id
+        line = lines[rid][0] if rid in lines else None
+        if rid in seen_ids:
+            problems.append(InputError(f"duplicate id {rid!r} (first used on line {seen_ids[rid]})",
+                                       path, line, 1))
+        elif line is not None:
+            seen_ids[rid] = line
+    numbers: dict[str, int] = {}
+    for s_index, section in enumerate(roadmap.sections):
+        for number, key_path in [(section.number, ["sections", s_index])] + [
+            (sub.number, ["sections", s_index, "subsections", i])
+            for i, sub in enumerate(section.subsections)
+        ]:
+            line, column = locate(tree, [*key_path, "number"])
+            if number in numbers:
+                problems.append(InputError(f"duplicate section number {number!r}", path, line, column))
+            numbers.setdefault(number, line)
+            if number != section.number and not number.startswith(section.number + "."):
+                problems.append(InputError(
+                    f"subsection {number!r} does not belong to section {section.number!r}",
+                    path, line, column))
+    return problems
+
+
+def resource_lines(tree: Any) -> dict[str, list[int]]:
+    """Resource id -> the lines of its url (or of the resource itself), in file order."""
+    found: dict[str, list[int]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, CommentedMap):
+            if "id" in node and "kind" in node and isinstance(node["id"], str):
+                key = "url" if "url" in node else "id"
+                found.setdefault(node["id"], []).append(node.lc.key(key)[0] + 1)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, CommentedSeq):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return found
+
+
+def load_roadmap(path: str) -> RoadmapDocument:
+    """Parse and validate a roadmap file; raise `RoadmapError` listing every problem found."""
+    text = read_text(path)
+    problems = tab_problems(path, text)
+    if problems:
+        raise RoadmapError(problems)
+    tree = parse_yaml(path, text)
+    if not isinstance(tree, CommentedMap):
+        raise RoadmapError([InputError("the top level must be a mapping with 'title' and "
+                                       "'sections'", path, 1, 1)])
+    try:
+        roadmap = Roadmap.model_validate(plain(tree))
+    except ValidationError as exc:
+        raise RoadmapError(schema_problems(path, tree, exc)) from exc
+    problems = duplicate_problems(path, tree, roadmap)
+    if problems:
+        raise RoadmapError(problems)
+    lines = {rid: found[0] for rid, found in resource_lines(tree).items()}
+    return RoadmapDocument(path=path, roadmap=roadmap, lines=lines)
