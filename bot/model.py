@@ -62,11 +62,14 @@ class Source:
     line: int | None = None
     resource: str | None = None
     resource_id: str | None = None
+    section: str | None = None  # e.g. "1.1. Python & IDEs", for grouping in reports
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "line": self.line, "resource": self.resource}
         if self.resource_id is not None:
             data["resource_id"] = self.resource_id
+        if self.section is not None:
+            data["section"] = self.section
         return data
 
 

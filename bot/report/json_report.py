@@ -73,7 +73,8 @@ def link_from_dict(data: dict[str, Any]) -> LinkResult:
         elapsed_ms=data.get("elapsed_ms"),
         checked_at=_parse_time(data.get("checked_at")),
         sources=tuple(
-            Source(s["file"], s.get("line"), s.get("resource"), s.get("resource_id"))
+            Source(s["file"], s.get("line"), s.get("resource"), s.get("resource_id"),
+                   s.get("section"))
             for s in data.get("sources") or ()
         ),
         metadata=data.get("metadata") or {},

@@ -1,0 +1,72 @@
+"""What the engine saw of one URL (every request, the redirect chain, the final answer), and
+the verdict the classifier draws from it. The engine fills `Observation`; `classify` is pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from bot.model import Hop, Status
+
+
+class Failure(StrEnum):
+    """Why a request got no usable HTTP answer (transport level, before any status code)."""
+
+    DNS_NXDOMAIN = "dns_nxdomain"  # the name does not exist: proven gone
+    DNS_TEMPORARY = "dns_temporary"  # resolver failure: inconclusive
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_RESET = "connection_reset"
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    INVALID_RESPONSE = "invalid_response"  # bad status line, huge headers, ...
+    PRIVATE_ADDRESS = "private_address"  # refused by the address guard
+    UNSUPPORTED_SCHEME = "unsupported_scheme"  # e.g. a redirect to file: or javascript:
+    DEADLINE = "deadline"  # the run's deadline passed before this URL was done
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and what came back; retries and redirect hops each get their own."""
+
+    method: str
+    url: str
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=_empty)  # the headers that matter
+    elapsed_ms: int = 0
+    failure: Failure | None = None
+    detail: str = ""  # e.g. the exception text, or "retry after 2.0 s"
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Everything the engine learnt about one URL; input to `classify`."""
+
+    url: str
+    exchanges: tuple[Exchange, ...] = ()
+    hops: tuple[Hop, ...] = ()  # redirects followed, in order (url requested, its 3xx status)
+    final_url: str | None = None
+    final_status: int | None = None
+    final_headers: Mapping[str, str] = field(default_factory=_empty)
+    body: bytes = b""  # a bounded prefix of the final body (decompressed)
+    encoding: str | None = None
+    failure: Failure | None = None  # set when the last attempt got no HTTP answer
+    redirect_loop: bool = False
+    too_many_redirects: bool = False
+    attempts: int = 0
+    elapsed_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A status and reason (contract vocabulary) and the named rule that decided them."""
+
+    status: Status
+    reason: str
+    rule: str
+    detail: str = ""
