@@ -20,7 +20,11 @@ class InputError(BotError):
     """Bad input, located where possible as ``file:line:column: message``."""
 
     def __init__(
-        self, message: str, file: str | None = None, line: int | None = None, column: int | None = None
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.message = message
         self.file = file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.errors import InputError
 from bot.roadmap.load import RoadmapError, load_roadmap
 
 HELP = "check roadmap.yaml against the schema; print file:line:column: message per problem"
@@ -20,6 +21,9 @@ def run(args: argparse.Namespace) -> int:
     except RoadmapError as exc:
         for problem in exc.problems:
             print(problem.located(), file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(exc.located(), file=sys.stderr)
         return 2
     count = len(document.lines)
     print(f"{args.file}: valid ({len(document.roadmap.sections)} sections, {count} resources)")

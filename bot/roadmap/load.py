@@ -142,32 +142,44 @@ def schema_problems(path: str, tree: Any, exc: ValidationError) -> list[InputErr
     return problems
 
 
-def duplicate_problems(path: str, tree: Any, roadmap: Roadmap) -> list[InputError]:
+def duplicate_id_problems(path: str, tree: Any, roadmap: Roadmap) -> list[InputError]:
     problems: list[InputError] = []
-    seen_ids: dict[str, int] = {}
     lines = resource_lines(tree)
+    first_line: dict[str, int] = {}
+    occurrence: dict[str, int] = {}
     for placement in placements(roadmap):
         rid = placement.resource.id
-        line = lines[rid][0] if rid in lines else None
-        if rid in seen_ids:
-            problems.append(InputError(f"duplicate id {rid!r} (first used on line {seen_ids[rid]})",
-                                       path, line, 1))
+        index = occurrence[rid] = occurrence.get(rid, -1) + 1
+        line = lines[rid][index] if index < len(lines.get(rid, [])) else None
+        if rid in first_line:
+            message = f"duplicate id {rid!r} (first used on line {first_line[rid]})"
+            problems.append(InputError(message, path, line, 1))
         elif line is not None:
-            seen_ids[rid] = line
-    numbers: dict[str, int] = {}
+            first_line[rid] = line
+    return problems
+
+
+def _numbered_parts(roadmap: Roadmap) -> list[tuple[str, str, list[str | int]]]:
+    """(section number, part number, YAML path) for every section and subsection."""
+    parts: list[tuple[str, str, list[str | int]]] = []
     for s_index, section in enumerate(roadmap.sections):
-        for number, key_path in [(section.number, ["sections", s_index])] + [
-            (sub.number, ["sections", s_index, "subsections", i])
-            for i, sub in enumerate(section.subsections)
-        ]:
-            line, column = locate(tree, [*key_path, "number"])
-            if number in numbers:
-                problems.append(InputError(f"duplicate section number {number!r}", path, line, column))
-            numbers.setdefault(number, line)
-            if number != section.number and not number.startswith(section.number + "."):
-                problems.append(InputError(
-                    f"subsection {number!r} does not belong to section {section.number!r}",
-                    path, line, column))
+        parts.append((section.number, section.number, ["sections", s_index]))
+        for i, sub in enumerate(section.subsections):
+            parts.append((section.number, sub.number, ["sections", s_index, "subsections", i]))
+    return parts
+
+
+def numbering_problems(path: str, tree: Any, roadmap: Roadmap) -> list[InputError]:
+    problems: list[InputError] = []
+    seen: set[str] = set()
+    for section_number, number, key_path in _numbered_parts(roadmap):
+        line, column = locate(tree, [*key_path, "number"])
+        if number in seen:
+            problems.append(InputError(f"duplicate section number {number!r}", path, line, column))
+        seen.add(number)
+        if number != section_number and not number.startswith(section_number + "."):
+            message = f"subsection {number!r} does not belong to section {section_number!r}"
+            problems.append(InputError(message, path, line, column))
     return problems
 
 
@@ -204,7 +216,7 @@ def load_roadmap(path: str) -> RoadmapDocument:
         roadmap = Roadmap.model_validate(plain(tree))
     except ValidationError as exc:
         raise RoadmapError(schema_problems(path, tree, exc)) from exc
-    problems = duplicate_problems(path, tree, roadmap)
+    problems = duplicate_id_problems(path, tree, roadmap) + numbering_problems(path, tree, roadmap)
     if problems:
         raise RoadmapError(problems)
     lines = {rid: found[0] for rid, found in resource_lines(tree).items()}

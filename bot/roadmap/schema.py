@@ -9,7 +9,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_PATH = "schema/roadmap.schema.json"
 SCHEMA_ID = "https://github.com/marvelousmlops/mlops_roadmap_2024/schema/roadmap.schema.json"
@@ -73,12 +81,14 @@ class Resource(_Model):
     id: Slug = Field(description="Stable identifier: lowercase words joined by hyphens.")
     title: NonEmpty = Field(description="The title exactly as the roadmap shows it.")
     kind: Kind
-    url: StrictStr | None = Field(None, description="The link exactly as written; none for a plain mention.")
+    url: StrictStr | None = Field(
+        None, description="The link exactly as written; none for a plain mention."
+    )
     authors: tuple[NonEmpty, ...] = ()
     edition: StrictInt | None = Field(None, ge=1, description="The edition the title names.")
     package: StrictStr | None = Field(None, description="PyPI package name, for tools.")
     display: NonEmpty | None = Field(
-        None, description="Text shown in the roadmap when it differs from the title (e.g. 'Part 1')."
+        None, description="Text shown in the roadmap instead of the title (e.g. 'Part 1')."
     )
     emphasis: Emphasis | None = Field(None, description="Default: italic for link-less books.")
 
@@ -101,7 +111,7 @@ class Item(_Model):
 
     label: NonEmpty | None = None
     text: NonEmpty | None = Field(
-        None, description="Bullet text with {resource-id} placeholders; default: resources joined by ', '."
+        None, description="Text with {resource-id} placeholders; default: resources joined by ', '."
     )
     layout: Layout = Layout.INLINE
     resources: tuple[Resource, ...] = ()
@@ -142,7 +152,14 @@ class Roadmap(_Model):
     """The whole roadmap file."""
 
     title: NonEmpty
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: tuple[Section, ...]
+
+    @field_validator("sections")
+    @classmethod
+    def _has_sections(cls, sections: tuple[Section, ...]) -> tuple[Section, ...]:
+        if not sections:
+            raise ValueError("a roadmap needs at least one section")
+        return sections
 
 
 @dataclass(frozen=True, slots=True)

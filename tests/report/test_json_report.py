@@ -1,0 +1,63 @@
+"""The contract's JSON report: shape, derived summary and a lossless round trip."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.errors import InputError
+from bot.model import Hop, LinkResult, Report, Source, Status
+from bot.report import json_report
+
+AT = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+
+def sample() -> Report:
+    return Report(
+        inputs=("roadmap.yaml",),
+        generated_at=AT,
+        links=(
+            LinkResult("https://example.org/a", Status.OK, "http_200", 200, "https://example.org/a",
+                       (Hop("https://example.org/old", 302),), 1, 84, AT,
+                       (Source("roadmap.yaml", 12, "Python Crash Course", "pcc", "1.1. Python"),),
+                       {"title": "A", "published": "2024-01-05"}),
+            LinkResult("https://example.org/b", Status.BROKEN, "http_404", 404, attempts=1),
+        ),
+        extra={"freshness": {"pcc": {"verdict": "fresh"}}},
+    )
+
+
+def test_report_has_the_contract_keys_and_a_derived_summary() -> None:
+    data = json.loads(json_report.render(sample()))
+    assert list(data)[:8] == ["schema_version", "tool", "generated_at", "inputs", "inconclusive",
+                              "inconclusive_reason", "summary", "links"]
+    assert data["generated_at"] == "2026-11-28T03:00:00Z"
+    assert data["summary"] == {"total": 2, "ok": 1, "redirected": 0, "broken": 1, "blocked": 0,
+                               "error": 0, "skipped": 0}
+    first = data["links"][0]
+    assert first["redirects"] == [{"url": "https://example.org/old", "status": 302}]
+    assert first["sources"] == [{"file": "roadmap.yaml", "line": 12, "resource": "Python Crash Course",
+                                 "resource_id": "pcc", "section": "1.1. Python"}]
+    assert data["links"][1]["checked_at"] is None
+    assert data["freshness"] == {"pcc": {"verdict": "fresh"}}
+
+
+def test_round_trip_is_lossless() -> None:
+    text = json_report.render(sample())
+    assert json_report.render(json_report.report_from_dict(json.loads(text))) == text
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "invalid JSON"),
+    ('{"links": [{"status": "ok"}]}', "not a roadmap-bot report"),
+    ('{"links": [{"url": "u", "status": "fine", "reason": "r"}]}', "not a roadmap-bot report"),
+])
+def test_bad_report_file_is_a_located_input_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        json_report.load(str(path))
+    assert info.value.file == str(path)
