@@ -63,6 +63,9 @@ CASES: list[tuple[str, str | bytes, int, str]] = [
     ("bad section number", mutate('- number: "1"\n', '- number: "one"\n'), 3, "number: String should match"),
     ("subsection outside its section", mutate('number: "1.1"', 'number: "2.1"'), 7,
      "subsection '2.1' does not belong to section '1'"),
+    ("duplicate section number",
+     VALID + '  - number: "1"\n    title: Again\n    items:\n      - resources:\n'
+     "          - {id: other, title: Other, kind: tool}\n", 21, "duplicate section number '1'"),
     ("top level not a mapping", "- just\n- a list\n", 1, "top level must be a mapping"),
     ("empty file", "", 1, "top level must be a mapping"),
     ("no sections", "title: T\nsections: []\n", 2, "sections: a roadmap needs at least one section"),
