@@ -1,0 +1,493 @@
+"""The aiohttp adapter: one session per run, the private-address guard on the resolved address
+of every hop, bounded reads and decompression, redirects followed one hop at a time, and
+aiohttp/OS exceptions translated into `Failure` values at this boundary.
+
+Nothing here decides a verdict: `observe` returns what was seen, `classify` judges it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Protocol
+
+import aiohttp
+import brotli
+from aiohttp.abc import AbstractResolver, ResolveResult
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from bot.check.observation import Exchange, Failure, Observation
+from bot.check.settings import CheckSettings, RequestMethod
+from bot.model import Hop
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+HTTP_SCHEMES = frozenset({"http", "https"})
+CHUNK = 16 * 1024
+DETAIL_MAX = 200  # hostile servers choose these strings: keep them short
+
+# Headers shown by `explain` and kept per exchange; cookies and anything else stay out.
+SHOWN_HEADERS: tuple[str, ...] = (
+    "location", "content-type", "content-length", "content-encoding", "retry-after", "server",
+    "cf-ray", "cf-mitigated", "x-datadome", "x-amz-cf-id", "etag", "last-modified",
+)
+
+# RFC 6761 names that resolve nowhere; answered here without asking any resolver.
+NEVER_RESOLVES = ("invalid",)
+
+_NXDOMAIN_CODES = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+class AddressRefused(OSError):
+    """A host whose every address is loopback, private, link-local, multicast or reserved."""
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
+
+
+# ---- the private-address guard -------------------------------------------------------------
+
+
+def address_allowed(address: str, settings: CheckSettings) -> bool:
+    """True when `address` is public, or private addresses are allowed, or it is trusted."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if settings.allow_private or any(ip in network for network in settings.trusted_networks):
+        return True
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+
+
+def literal_ip(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves once and returns only allowed addresses; aiohttp then connects to exactly those,
+    so a name cannot be judged on one answer and connected on another (no DNS rebinding)."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        self._settings = settings
+        self._system = aiohttp.ThreadedResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        name = host.rstrip(".").lower()
+        if name.rsplit(".", 1)[-1] in NEVER_RESOLVES:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        static = self._settings.resolve.get(name)
+        answers = _static(host, port, static) if static else await self._system.resolve(
+            host, port, family
+        )
+        allowed = [answer for answer in answers if address_allowed(answer["host"], self._settings)]
+        if not allowed:
+            refused = ", ".join(sorted({answer["host"] for answer in answers}))
+            raise AddressRefused(f"{name} resolves only to non-public addresses ({refused})")
+        return allowed
+
+    async def close(self) -> None:
+        await self._system.close()
+
+
+def _static(host: str, port: int, addresses: tuple[str, ...]) -> list[ResolveResult]:
+    return [
+        ResolveResult(
+            hostname=host, host=address, port=port, proto=0, flags=socket.AI_NUMERICHOST,
+            family=socket.AF_INET6 if ":" in address else socket.AF_INET,
+        )
+        for address in addresses
+    ]
+
+
+# ---- exception translation -----------------------------------------------------------------
+
+
+def translate(exc: BaseException) -> tuple[Failure, str]:
+    """The `Failure` an aiohttp/OS exception means, and a short detail for `explain`."""
+    detail = _clip(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        if isinstance(exc.os_error, AddressRefused):
+            return Failure.PRIVATE_ADDRESS, _clip(str(exc.os_error))
+        return _dns_failure(exc.os_error), detail
+    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
+        return Failure.TLS, detail
+    if isinstance(exc, TimeoutError):
+        return Failure.TIMEOUT, detail
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        refused = isinstance(exc.os_error, ConnectionRefusedError)
+        return (Failure.CONNECTION_REFUSED if refused else Failure.CONNECTION_RESET), detail
+    if isinstance(exc, (aiohttp.ClientResponseError, aiohttp.InvalidURL, ValueError)):
+        return Failure.INVALID_RESPONSE, detail
+    return Failure.CONNECTION_RESET, detail  # disconnects, resets, payload errors, OSError
+
+
+def _dns_failure(error: OSError) -> Failure:
+    if isinstance(error, socket.gaierror) and error.errno in _NXDOMAIN_CODES:
+        return Failure.DNS_NXDOMAIN
+    return Failure.DNS_TEMPORARY
+
+
+TRANSLATED: tuple[type[BaseException], ...] = (
+    aiohttp.ClientError, OSError, TimeoutError, ValueError,
+)
+
+
+# ---- bounded decompression -----------------------------------------------------------------
+
+
+class Decoder(Protocol):
+    def feed(self, data: bytes, limit: int) -> bytes: ...
+
+
+class _Identity:
+    def feed(self, data: bytes, limit: int) -> bytes:
+        return data[:limit]
+
+
+class _Zlib:
+    """gzip or deflate; `max_length` keeps a bomb from expanding past the budget in one call."""
+
+    def __init__(self, wbits: int) -> None:
+        self._inflate = zlib.decompressobj(wbits)
+        self._raw_fallback = wbits == zlib.MAX_WBITS  # some servers send raw deflate
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        try:
+            return self._inflate.decompress(data, max(1, limit))
+        except zlib.error:
+            if not self._raw_fallback:
+                raise
+            self._raw_fallback = False
+            self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._inflate.decompress(data, max(1, limit))
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        self._inflate = brotli.Decompressor()
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        out: bytes = self._inflate.process(data, output_buffer_limit=max(1, limit))
+        return out[:limit]
+
+
+def decoder_for(content_encoding: str) -> Decoder | None:
+    """A bounded decoder for the answer's Content-Encoding; None for one we cannot read."""
+    coding = content_encoding.strip().lower()
+    table: Mapping[str, Decoder] = {
+        "": _Identity(), "identity": _Identity(), "gzip": _Zlib(16 + zlib.MAX_WBITS),
+        "x-gzip": _Zlib(16 + zlib.MAX_WBITS), "deflate": _Zlib(zlib.MAX_WBITS), "br": _Brotli(),
+    }
+    return table.get(coding)
+
+
+# ---- one request ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One HTTP answer: status, headers, and a bounded, decompressed body prefix."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+    encoding: str | None = None
+    bytes_read: int = 0  # raw bytes taken from the socket
+    truncated: bool = False
+    note: str = ""
+
+
+def shown_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+    kept = {name: _clip(headers[name]) for name in SHOWN_HEADERS if name in headers}
+    return MappingProxyType(kept)
+
+
+def _ms(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)
+
+
+class HttpClient:
+    """The run's one aiohttp session, with the settings that bound every request."""
+
+    def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
+        self._session = session
+        self._settings = settings
+
+    @property
+    def settings(self) -> CheckSettings:
+        return self._settings
+
+    async def fetch(
+        self, method: str, url: str, headers: Mapping[str, str] | None = None
+    ) -> tuple[Exchange, Answer | None]:
+        """One request, no redirect followed; a failure is an `Exchange`, never an exception."""
+        start = time.monotonic()
+        exchange = Exchange(method=method, url=url)
+        try:
+            target = _request_url(url)
+            refused = self._refused_literal(target)
+            if refused:
+                return replace(exchange, failure=Failure.PRIVATE_ADDRESS, detail=refused), None
+            answer = await self._request(method, target, headers or {})
+        except TRANSLATED as exc:
+            failure, detail = translate(exc)
+            return replace(exchange, failure=failure, detail=detail, elapsed_ms=_ms(start)), None
+        done = replace(
+            exchange, status=answer.status, headers=shown_headers(answer.headers),
+            elapsed_ms=_ms(start), detail=answer.note,
+        )
+        return done, answer
+
+    def _refused_literal(self, target: URL) -> str:
+        # aiohttp skips the resolver for IP literals, so the guard judges them here.
+        address = literal_ip(target.raw_host or "")
+        if address is None or address_allowed(address, self._settings):
+            return ""
+        return f"{address} is not a public address"
+
+    async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
+        sent = {**self._settings.headers_for(target.host or ""), **headers}
+        async with asyncio.timeout(self._settings.total_timeout):
+            response = await self._session.request(
+                method, target, headers=sent, allow_redirects=False
+            )
+        try:
+            return await self._answer(method, response)
+        finally:
+            response.close()  # an unread remainder is dropped with its connection
+
+    async def _answer(self, method: str, response: aiohttp.ClientResponse) -> Answer:
+        headers = CIMultiDictProxy(CIMultiDict(response.headers))
+        answer = Answer(response.status, headers, encoding=response.charset)
+        is_redirect = response.status in REDIRECT_STATUSES and "location" in headers
+        if method == "HEAD" or is_redirect or response.status == 304:
+            return answer
+        try:
+            async with asyncio.timeout(self._settings.total_timeout):
+                return await self._read_body(response, answer)
+        except TimeoutError:
+            return replace(answer, truncated=True, note="body read stopped at the time limit")
+
+    async def _read_body(self, response: aiohttp.ClientResponse, answer: Answer) -> Answer:
+        decoder = decoder_for(response.headers.get("content-encoding", ""))
+        if decoder is None:
+            return replace(answer, note="unsupported content-encoding: body not read")
+        raw_budget, keep = self._settings.max_body_bytes, self._settings.max_decompressed_bytes
+        body, read, note = bytearray(), 0, ""
+        try:
+            while read < raw_budget and len(body) < keep:
+                chunk = await response.content.read(min(CHUNK, raw_budget - read))
+                if not chunk:
+                    return replace(answer, body=bytes(body), bytes_read=read)
+                read += len(chunk)
+                body += decoder.feed(chunk, keep - len(body))
+        except (zlib.error, brotli.error) as exc:
+            note = _clip(f"body could not be decompressed: {exc}")
+        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+            note = _clip(f"body cut short: {type(exc).__name__}")
+        return replace(answer, body=bytes(body), bytes_read=read, truncated=True, note=note)
+
+    # ---- one URL, redirects followed hop by hop ------------------------------------------
+
+    async def observe(
+        self, url: str, validators: tuple[str | None, str | None] | None = None,
+        *, want_body: bool = True,
+    ) -> Observation:
+        """Follow `url` to its final answer, recording every exchange and redirect hop."""
+        start = time.monotonic()
+        current = strip_userinfo(url)
+        walk = _Walk(current)
+        while True:
+            exchanges, answer = await self._fetch_one(current, validators, want_body)
+            walk.exchanges.extend(exchanges)
+            if answer is None:
+                return walk.observation(start, current, failure=exchanges[-1].failure)
+            target = _redirect_target(current, answer)
+            if target is None:
+                return walk.observation(start, current, answer=answer)
+            stop = walk.hop(current, answer, target, self._settings.max_redirects)
+            if stop is not None:
+                return walk.observation(start, current, answer=answer, stop=stop)
+            current = target
+
+    async def _fetch_one(
+        self, url: str, validators: tuple[str | None, str | None] | None, want_body: bool
+    ) -> tuple[list[Exchange], Answer | None]:
+        headers = conditional_headers(validators)
+        if self._settings.method is RequestMethod.HEAD:
+            exchange, answer = await self.fetch("HEAD", url, headers)
+            if answer is not None and not _head_doubtful(answer, want_body):
+                return [exchange], answer
+            first = [exchange]
+        else:
+            first = []
+        exchange, answer = await self.fetch("GET", url, headers)
+        return [*first, exchange], answer
+
+
+def conditional_headers(validators: tuple[str | None, str | None] | None) -> dict[str, str]:
+    etag, last_modified = validators or (None, None)
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _head_doubtful(answer: Answer, want_body: bool) -> bool:
+    """HEAD answers that must be asked again with GET: refused, failed, or a page we scrape."""
+    if answer.status in REDIRECT_STATUSES or answer.status == 304:
+        return False
+    if answer.status >= 400:
+        return True  # 405/501 and servers that answer HEAD differently from GET
+    return want_body and "html" in answer.headers.get("content-type", "").lower()
+
+
+def strip_userinfo(url: str) -> str:
+    """`url` without user:password, which is never sent nor shown."""
+    try:
+        parsed = URL(url, encoded=True)
+    except ValueError:
+        return url
+    if parsed.user is None and parsed.password is None:
+        return url
+    return str(parsed.with_user(None))
+
+
+def _request_url(url: str) -> URL:
+    """The URL to send: userinfo stripped (never sent), fragment dropped."""
+    target = URL(url, encoded=False)
+    if target.scheme not in HTTP_SCHEMES or not target.raw_host:
+        raise aiohttp.InvalidURL(url)
+    return target.with_user(None).with_password(None).with_fragment(None)
+
+
+def _redirect_target(current: str, answer: Answer) -> str | None:
+    if answer.status not in REDIRECT_STATUSES:
+        return None
+    location = answer.headers.get("location")
+    if not location:
+        return None
+    try:
+        return str(URL(current).join(URL(location.strip())))
+    except ValueError:
+        return location.strip()  # judged unsupported below, never requested
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """Why a redirect walk ended before a final answer."""
+
+    final_url: str
+    failure: Failure | None = None
+    redirect_loop: bool = False
+    too_many_redirects: bool = False
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The mutable state of one redirect walk; frozen into an `Observation` at the end."""
+
+    url: str
+    exchanges: list[Exchange] = field(default_factory=list)
+    hops: list[Hop] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)  # url -> hop index when requested
+    last_cookie_hop: int = -1
+
+    def hop(
+        self, current: str, answer: Answer, target: str, max_redirects: int
+    ) -> _Stop | None:
+        """Record a redirect; a `_Stop` when the walk must end here."""
+        self.seen.setdefault(current, len(self.hops))
+        if "set-cookie" in answer.headers:
+            self.last_cookie_hop = len(self.hops)
+        self.hops.append(Hop(url=current, status=answer.status))
+        scheme = URL(target).scheme if _parses(target) else ""
+        if scheme not in HTTP_SCHEMES:
+            detail = _clip(f"redirect to unsupported URL {target}")
+            self.exchanges.append(Exchange("GET", _clip(target), failure=Failure.UNSUPPORTED_SCHEME,
+                                           detail=detail))
+            return _Stop(target, failure=Failure.UNSUPPORTED_SCHEME)
+        # A revisit is a loop unless a cookie was set since: cookie bounces end on the return.
+        if target in self.seen and self.seen[target] > self.last_cookie_hop:
+            return _Stop(target, redirect_loop=True)
+        if len(self.hops) >= max_redirects:
+            return _Stop(target, too_many_redirects=True)
+        return None
+
+    def observation(
+        self, start: float, current: str, *, answer: Answer | None = None,
+        failure: Failure | None = None, stop: _Stop | None = None,
+    ) -> Observation:
+        return Observation(
+            url=self.url,
+            exchanges=tuple(self.exchanges),
+            hops=tuple(self.hops),
+            final_url=stop.final_url if stop else current,
+            final_status=answer.status if answer else None,
+            final_headers=answer.headers if answer else MappingProxyType({}),
+            body=answer.body if answer else b"",
+            encoding=answer.encoding if answer else None,
+            failure=stop.failure if stop else failure,
+            redirect_loop=bool(stop and stop.redirect_loop),
+            too_many_redirects=bool(stop and stop.too_many_redirects),
+            attempts=1,
+            elapsed_ms=_ms(start),
+        )
+
+
+def _parses(url: str) -> bool:
+    try:
+        URL(url)
+    except ValueError:
+        return False
+    return True
+
+
+# ---- the session -----------------------------------------------------------------------
+
+
+def session_headers(settings: CheckSettings) -> dict[str, str]:
+    return {
+        "User-Agent": settings.user_agent,
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "Accept-Language": "en-US,en;q=0.8",
+        "Accept-Encoding": "gzip, deflate, br",
+    }
+
+
+@asynccontextmanager
+async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
+    """The run's one session: connection limits, the guarded resolver, no credentials."""
+    connector = aiohttp.TCPConnector(
+        limit=settings.concurrency, limit_per_host=0, resolver=GuardedResolver(settings),
+        ttl_dns_cache=300, enable_cleanup_closed=True,
+    )
+    timeout = aiohttp.ClientTimeout(
+        total=None, connect=settings.connect_timeout, sock_connect=settings.connect_timeout,
+        sock_read=settings.first_byte_timeout,
+    )
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, headers=session_headers(settings),
+        auto_decompress=False, trust_env=False,  # no proxy or .netrc credentials from env
+        cookie_jar=aiohttp.CookieJar(unsafe=True), max_line_size=settings.max_header_bytes,
+        max_field_size=settings.max_header_bytes,
+    ) as session:
+        yield HttpClient(session, settings)

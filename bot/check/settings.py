@@ -1,0 +1,310 @@
+"""The checker's frozen settings and the `check:` section of roadmap-bot.yaml that fills them."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fnmatch import fnmatchcase
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from bot.errors import ConfigError
+
+USER_AGENT = "roadmap-bot/0.1 (+https://github.com/marvelousmlops/mlops_roadmap_2024)"
+KIB = 1024
+
+# Headers a config may never add: the checker sends no credentials to anyone.
+FORBIDDEN_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "host"})
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class RequestMethod(StrEnum):
+    """The first request sent for a URL; HEAD falls back to GET when its answer is doubtful."""
+
+    GET = "GET"
+    HEAD = "HEAD"
+
+
+def _no_headers() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class DomainRule:
+    """Per-host knowledge from config; `host` is a glob such as ``*.linkedin.com``."""
+
+    host: str
+    accept: frozenset[int] = frozenset()  # status codes that count as ok on this host
+    per_host: int | None = None
+    delay: float = 0.0  # seconds between two requests to this host
+    headers: Mapping[str, str] = field(default_factory=_no_headers)
+
+    def matches(self, host: str) -> bool:
+        return fnmatchcase(host.lower(), self.host.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Remap:
+    """A named rewrite: check a public page in place of a URL a bot cannot see."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str
+
+    def apply(self, url: str) -> str | None:
+        rewritten, count = self.pattern.subn(self.replacement, url, count=1)
+        return rewritten if count else None
+
+
+# The built-in remaps; config adds to them. App pages need a login, their catalogue twins do not.
+DEFAULT_REMAPS: tuple[Remap, ...] = (
+    Remap(
+        "datacamp-app-course",
+        re.compile(r"^https?://app\.datacamp\.com/learn/courses/([^/?#]+).*$"),
+        r"https://www.datacamp.com/courses/\1",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSettings:
+    """Everything the engine and the HTTP adapter need, resolved once at the edge."""
+
+    concurrency: int = 64
+    per_host: int = 4
+    connect_timeout: float = 10.0
+    first_byte_timeout: float = 15.0  # aiohttp's sock_read: silence allowed between bytes
+    total_timeout: float = 30.0  # one request, body prefix included
+    run_deadline: float | None = 1800.0  # the whole run
+    retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    max_retry_after: float = 60.0
+    max_redirects: int = 10
+    max_body_bytes: int = 256 * KIB  # raw bytes read from the socket per answer
+    max_decompressed_bytes: int = 256 * KIB  # body prefix kept after decompression
+    max_header_bytes: int = 16 * KIB  # one header line; longer is an invalid response
+    user_agent: str = USER_AGENT
+    method: RequestMethod = RequestMethod.GET
+    allow_private: bool = False
+    trusted_networks: tuple[Network, ...] = ()  # exempt from the private-address guard
+    resolve: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    exclude: tuple[re.Pattern[str], ...] = ()
+    domains: tuple[DomainRule, ...] = ()
+    remaps: tuple[Remap, ...] = DEFAULT_REMAPS
+
+    def rule_for(self, host: str) -> DomainRule | None:
+        return next((rule for rule in self.domains if rule.matches(host)), None)
+
+    def per_host_limit(self, host: str) -> int:
+        rule = self.rule_for(host)
+        return max(1, rule.per_host if rule and rule.per_host else self.per_host)
+
+    def delay_for(self, host: str) -> float:
+        rule = self.rule_for(host)
+        return rule.delay if rule else 0.0
+
+    def headers_for(self, host: str) -> Mapping[str, str]:
+        rule = self.rule_for(host)
+        return rule.headers if rule else _no_headers()
+
+    def accepted(self, host: str) -> frozenset[int]:
+        rule = self.rule_for(host)
+        return rule.accept if rule else frozenset()
+
+    def is_excluded(self, url: str) -> bool:
+        return any(pattern.search(url) for pattern in self.exclude)
+
+    def remap(self, url: str) -> tuple[str, str | None]:
+        """The URL to request in place of `url`, and the name of the remap rule used."""
+        for remap in self.remaps:
+            rewritten = remap.apply(url)
+            if rewritten is not None:
+                return rewritten, remap.name
+        return url, None
+
+
+# ---- the config file -------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _DomainModel(_Strict):
+    host: str
+    accept: list[int] = []
+    per_host: int | None = Field(default=None, ge=1)
+    delay: float = Field(default=0.0, ge=0)
+    headers: dict[str, str] = {}
+
+    @field_validator("headers")
+    @classmethod
+    def _no_credentials(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(name for name in value if name.lower() in FORBIDDEN_HEADERS)
+        if bad:
+            raise ValueError(f"header {bad[0]!r} may not be configured: no credentials are sent")
+        return value
+
+
+class _RemapModel(_Strict):
+    name: str
+    match: str
+    replace: str
+
+    @field_validator("match")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class _CheckModel(_Strict):
+    concurrency: int = Field(default=64, ge=1, le=1024)
+    per_host: int = Field(default=4, ge=1, le=64)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    first_byte_timeout: float = Field(default=15.0, gt=0)
+    total_timeout: float = Field(default=30.0, gt=0)
+    run_deadline: float | None = Field(default=1800.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    backoff_base: float = Field(default=0.5, ge=0)
+    backoff_max: float = Field(default=8.0, ge=0)
+    max_retry_after: float = Field(default=60.0, ge=0)
+    max_redirects: int = Field(default=10, ge=0, le=50)
+    max_body_bytes: int = Field(default=256 * KIB, ge=1024)
+    max_decompressed_bytes: int = Field(default=256 * KIB, ge=1024)
+    max_header_bytes: int = Field(default=16 * KIB, ge=1024)
+    user_agent: str = USER_AGENT
+    method: RequestMethod = RequestMethod.GET
+    allow_private: bool = False
+    trusted_networks: list[str] = []
+    resolve: dict[str, list[str]] = {}
+    exclude: list[str] = []
+    domains: list[_DomainModel] = []
+    remaps: list[_RemapModel] = []
+
+    @field_validator("exclude")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+    @field_validator("trusted_networks")
+    @classmethod
+    def _networks_parse(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)
+        return value
+
+
+def _to_settings(model: _CheckModel) -> CheckSettings:
+    data = model.model_dump(exclude={"trusted_networks", "resolve", "exclude", "domains", "remaps"})
+    return CheckSettings(
+        **data,
+        trusted_networks=tuple(
+            ipaddress.ip_network(n, strict=False) for n in model.trusted_networks
+        ),
+        resolve=MappingProxyType({h.lower(): tuple(a) for h, a in model.resolve.items()}),
+        exclude=tuple(re.compile(p) for p in model.exclude),
+        domains=tuple(_domain(d) for d in model.domains),
+        remaps=DEFAULT_REMAPS + tuple(
+            Remap(r.name, re.compile(r.match), r.replace) for r in model.remaps
+        ),
+    )
+
+
+def _domain(model: _DomainModel) -> DomainRule:
+    return DomainRule(
+        host=model.host,
+        accept=frozenset(model.accept),
+        per_host=model.per_host,
+        delay=model.delay,
+        headers=MappingProxyType(dict(model.headers)),
+    )
+
+
+def settings_from_mapping(section: Mapping[str, Any]) -> CheckSettings:
+    """Settings from an already-parsed `check:` mapping (unlocated errors; for tests and code)."""
+    try:
+        return _to_settings(_CheckModel.model_validate(dict(section)))
+    except ValidationError as exc:
+        raise ConfigError(_first_message(exc)) from exc
+
+
+def load_check_config(path: str | None) -> CheckSettings:
+    """The `check:` section of a roadmap-bot.yaml; other top-level sections belong to others."""
+    if path is None:
+        return CheckSettings()
+    document = _parse(path)
+    if document is None:
+        return CheckSettings()
+    if not isinstance(document, CommentedMap):
+        raise ConfigError("the config file must be a mapping of sections", path, 1)
+    section = document.get("check")
+    if section is None:
+        return CheckSettings()
+    if not isinstance(section, CommentedMap):
+        raise ConfigError("`check:` must be a mapping", path, document.lc.key("check")[0] + 1)
+    try:
+        return _to_settings(_CheckModel.model_validate(_plain(section)))
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        raise ConfigError(_first_message(exc), path, _line_of(section, loc)) from exc
+
+
+def _parse(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path) from exc
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or "invalid YAML").strip()
+        raise ConfigError(f"YAML error: {problem}", path, line) from exc
+    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad characters)
+        raise ConfigError(f"YAML error: {exc}", path) from exc
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, CommentedMap):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(value) for value in node]
+    return node
+
+
+def _first_message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"check.{where}: {message}" if where else f"check: {message}"
+
+
+def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
+    """The 1-based line of the deepest node on `loc` that the YAML tree still has."""
+    line: int = node.lc.line + 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = int(node.lc.key(part)[0]) + 1
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line = int(node.lc.item(part)[0]) + 1
+        else:
+            break
+        node = node[part]
+    return line
