@@ -16,6 +16,10 @@ from bot.roadmap.schema import Roadmap, placements
 
 Position = tuple[int, int]  # 1-based line and column
 
+# roadmap.yaml arrives in pull requests from anyone: bound what one file may cost to load.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FLOW_DEPTH = 64  # the YAML parser recurses per level: refuse before it does
+
 
 class RoadmapError(InputError):
     """roadmap.yaml is invalid; `problems` has one located error per problem found."""
@@ -39,9 +43,11 @@ class RoadmapDocument:
 def read_text(path: str) -> str:
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -59,6 +65,28 @@ def tab_problems(path: str, text: str) -> list[InputError]:
                            indent.index("\t") + 1)
             )
     return problems
+
+
+def nesting_problems(path: str, text: str) -> list[InputError]:
+    """Flow collections ([...], {...}) nested deeper than MAX_FLOW_DEPTH, located."""
+    depth, quote = 0, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        quote = ""
+        for column, char in enumerate(line, start=1):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2].isspace()):
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_FLOW_DEPTH:
+                    message = f"nesting deeper than {MAX_FLOW_DEPTH} levels"
+                    return [InputError(message, path, number, column)]
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return []
 
 
 def parse_yaml(path: str, text: str) -> Any:
@@ -81,6 +109,25 @@ def _duplicate_key_message(exc: MarkedYAMLError) -> str:
     problem = exc.problem or ""
     key = problem.split('"')[1] if problem.count('"') >= 2 else problem
     return f"duplicate key {key!r}"
+
+
+def alias_problems(path: str, tree: Any) -> list[InputError]:
+    """Anchors and aliases are refused: a few aliased lists expand to billions of nodes."""
+    problems: list[InputError] = []
+    seen: set[int] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, CommentedMap | CommentedSeq):
+            continue
+        if id(node) in seen:
+            line, column = _start(node)
+            message = "YAML anchors and aliases are not allowed"
+            problems.append(InputError(message, path, line, column))
+            continue
+        seen.add(id(node))
+        stack.extend(node.values() if isinstance(node, CommentedMap) else node)
+    return problems
 
 
 def plain(node: Any) -> Any:
@@ -205,13 +252,16 @@ def resource_lines(tree: Any) -> dict[str, list[int]]:
 def load_roadmap(path: str) -> RoadmapDocument:
     """Parse and validate a roadmap file; raise `RoadmapError` listing every problem found."""
     text = read_text(path)
-    problems = tab_problems(path, text)
+    problems = tab_problems(path, text) or nesting_problems(path, text)
     if problems:
         raise RoadmapError(problems)
     tree = parse_yaml(path, text)
     if not isinstance(tree, CommentedMap):
         raise RoadmapError([InputError("the top level must be a mapping with 'title' and "
                                        "'sections'", path, 1, 1)])
+    problems = alias_problems(path, tree)
+    if problems:
+        raise RoadmapError(problems)
     try:
         roadmap = Roadmap.model_validate(plain(tree))
     except ValidationError as exc:

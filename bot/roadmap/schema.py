@@ -59,11 +59,20 @@ NonEmpty = Annotated[StrictStr, Field(min_length=1)]
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 
 
+MAX_URL_LENGTH = 4096  # far above any real link (the longest upstream is ~900 characters)
+
+
 def url_problem(url: str) -> str | None:
     """Why a URL is unusable, or None; the URL itself is kept exactly as written."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL is longer than {MAX_URL_LENGTH} characters"
     if url != url.strip() or any(ch.isspace() for ch in url):
         return "URL contains whitespace"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        return f"URL cannot be parsed: {exc}"
     if parts.scheme not in ("http", "https"):
         return f"URL scheme must be http or https, not {parts.scheme or 'missing'!r}"
     if not parts.hostname:
