@@ -1,0 +1,99 @@
+"""Markdown: inline, image, reference-definition, autolink, bare and raw-HTML links, with
+their lines; nothing inside code spans or code blocks.
+
+Parsing is markdown-it-py's CommonMark parser (already installed with rich): code spans,
+fences, escapes, nested brackets and balanced parentheses in destinations follow the spec
+instead of a hand-written approximation. Link destinations are kept as written: the
+parser's URL normalisation (percent-encoding) and its link validation are switched off.
+Reference-style links are reported once, at their definition, where the URL is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from bot.extract import Occurrence, line_of, usable_target
+from bot.extract.html import extract_html
+from bot.extract.text import bare_urls
+from bot.model import Source
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"inline_definitions": True, "store_labels": True})
+    md.enable(["table", "strikethrough"])
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # keep URLs as written
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # report every scheme
+    return md
+
+
+_MD = _parser()
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
+@dataclass
+class _Walk:
+    """Where we are in one inline run: its source lines, the current line, link nesting."""
+
+    file: str
+    lines: list[str]
+    base: str | None
+    first: int
+    last: int
+    line: int
+    found: list[Occurrence] = field(default_factory=list)
+    depth: int = 0
+    pending: list[str | None] = field(default_factory=list)
+
+    def add(self, raw: str | None) -> None:
+        url = usable_target(raw, self.base) if raw is not None else None
+        if url is not None and raw is not None:
+            line = line_of(self.lines, raw.strip(), self.first, self.last, self.line)
+            self.found.append(Occurrence(url, Source(self.file, line)))
+
+
+def extract_markdown(text: str, file: str, base: str | None = None) -> list[Occurrence]:
+    """Every link in Markdown `text` in document order, with 1-based lines."""
+    lines = text.splitlines()
+    found: list[Occurrence] = []
+    block_map = [0, 1]
+    for token in _MD.parse(text):
+        block_map = token.map or block_map
+        if token.type == "definition":
+            walk = _Walk(file, lines, base, block_map[0], block_map[1] - 1, block_map[0])
+            walk.add(str(token.meta["url"]))
+            found.extend(walk.found)
+        elif token.type == "html_block":
+            found.extend(extract_html(token.content, file, base, line_offset=block_map[0]))
+        elif token.type == "inline":
+            walk = _Walk(file, lines, base, block_map[0], block_map[1] - 1, block_map[0])
+            _walk_inline(walk, token.children or [])
+            found.extend(walk.found)
+    return found
+
+
+def _walk_inline(walk: _Walk, children: Sequence[Token]) -> None:
+    for child in children:
+        kind = child.type
+        if kind in _BREAKS:
+            walk.line += 1
+        elif kind == "link_open":
+            walk.depth += 1
+            is_reference = "label" in child.meta  # reported at its definition
+            walk.pending.append(None if is_reference else str(child.attrs.get("href", "")))
+        elif kind == "link_close" and walk.pending:
+            walk.depth -= 1
+            walk.add(walk.pending.pop())  # the destination follows the text: this line
+        elif kind == "image":
+            walk.line += sum(1 for part in child.children or [] if part.type in _BREAKS)
+            if "label" not in child.meta:
+                walk.add(str(child.attrs.get("src", "")))
+        elif kind == "html_inline":
+            walk.found.extend(extract_html(child.content, walk.file, walk.base, walk.line))
+            walk.line += child.content.count("\n")
+        elif kind == "text" and walk.depth == 0:
+            for url in bare_urls(child.content):
+                walk.add(url)

@@ -1,0 +1,210 @@
+"""URL helpers, pure: normalisation for de-duplication and requests, host keys, redirects.
+
+`normalize` never raises: a string it cannot make sense of comes back trimmed and otherwise
+unchanged, so callers can always de-duplicate on it. `url_problem` says whether a URL can be
+requested at all; `InvalidURL` is raised only by `resolve_redirect`, whose answer must be
+requestable.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import idna
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+HTTP_SCHEMES = frozenset(DEFAULT_PORTS)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+# Characters an HTTP request-target may not carry raw; everything else is kept exactly.
+_UNSAFE = frozenset('"<>`{}')
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# WHATWG URL parsing drops tabs and newlines anywhere and C0 controls/space at the ends.
+_STRIP = "".join(chr(code) for code in range(0x21))
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"})
+_LOCALE_HOME = re.compile(r"^/[a-z]{2}(?:[-_][a-zA-Z]{2,4})?/?$")
+
+
+class InvalidURL(ValueError):
+    """A URL that cannot be turned into an HTTP request (no host, bad port, ...)."""
+
+
+def normalize(url: str) -> str:
+    """The form of `url` used to de-duplicate and to request it; idempotent, never raises.
+
+    http(s) URLs: scheme and host lowercased, IDN hosts IDNA-encoded, userinfo dropped (we
+    never send credentials), fragment dropped, default port removed, an empty path made
+    "/", spaces/controls/non-ASCII/``"<>`{}`` percent-encoded in path and query (existing
+    ``%XX`` sequences untouched). Other schemes: only trimmed and the scheme lowercased.
+    """
+    text = url.replace("\t", "").replace("\n", "").replace("\r", "").strip(_STRIP)
+    match = _SCHEME.match(text)
+    if not match:
+        return text
+    scheme, rest = match.group(1).lower(), text[match.end():]
+    if scheme not in HTTP_SCHEMES or not rest.startswith("//"):
+        return f"{scheme}:{rest}"
+    rest = rest[2:].split("#", 1)[0]
+    authority, tail = _split_authority(rest)
+    path, sep, query = tail.partition("?")
+    host = _normal_authority(scheme, authority)
+    return f"{scheme}://{host}{quote_unsafe(path) or '/'}{sep}{quote_unsafe(query)}"
+
+
+def _split_authority(rest: str) -> tuple[str, str]:
+    end = len(rest)
+    for stop in "/?":
+        found = rest.find(stop)
+        if found != -1:
+            end = min(end, found)
+    return rest[:end], rest[end:]
+
+
+def _normal_authority(scheme: str, authority: str) -> str:
+    hostport = authority.rpartition("@")[2]
+    host, port = _split_port(hostport)
+    if port.isdigit() and port.lstrip("0") == DEFAULT_PORTS[scheme]:
+        port = ""
+    return _normal_host(host) + (f":{port}" if port else "")
+
+
+def _split_port(hostport: str) -> tuple[str, str]:
+    if hostport.startswith("["):
+        close = hostport.find("]")
+        if close != -1 and hostport[close + 1:].startswith(":"):
+            return hostport[: close + 1], hostport[close + 2:]
+        return hostport, ""
+    host, sep, port = hostport.rpartition(":")
+    return (host, port) if sep else (hostport, "")
+
+
+def _normal_host(host: str) -> str:
+    if host.isascii():
+        return host.translate(_ASCII_LOWER)
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        pass
+    try:  # IDNA 2003 accepts some names (e.g. with symbols) that IDNA 2008 refuses
+        return host.encode("idna").decode("ascii").translate(_ASCII_LOWER)
+    except UnicodeError:
+        return host.translate(_ASCII_LOWER)  # unusable; `url_problem` will say so
+
+
+def quote_unsafe(part: str) -> str:
+    """Percent-encode what may not appear raw in a request-target; keep ``%XX`` as written."""
+    if part.isascii() and not any(ch in _UNSAFE or ord(ch) <= 0x20 or ch == "\x7f" for ch in part):
+        return part
+    return "".join(_quote_char(ch) for ch in part)
+
+
+def _quote_char(ch: str) -> str:
+    if ch.isascii() and ch not in _UNSAFE and 0x20 < ord(ch) < 0x7F:
+        return ch
+    return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass"))
+
+
+def scheme_of(url: str) -> str:
+    """The lowercased scheme of `url`, or "" when it has none."""
+    match = _SCHEME.match(url.strip(_STRIP))
+    return match.group(1).lower() if match else ""
+
+
+def is_http(url: str) -> bool:
+    """True for an http(s) URL with a host."""
+    return scheme_of(url) in HTTP_SCHEMES and bool(host_of(url))
+
+
+def split_normal(url: str) -> tuple[str, str, str, str]:
+    """(scheme, host[:port], path, query) of the normalised URL; empty parts when absent."""
+    normal = normalize(url)
+    scheme = scheme_of(normal)
+    if scheme not in HTTP_SCHEMES or not normal.startswith(f"{scheme}://"):
+        return scheme, "", "", ""
+    authority, tail = _split_authority(normal[len(scheme) + 3:])
+    path, _, query = tail.partition("?")
+    return scheme, authority, path, query
+
+
+def host_key(url: str) -> str:
+    """host[:port] of the normalised URL (default port omitted): the per-host limit key."""
+    return split_normal(url)[1]
+
+
+def host_of(url: str) -> str:
+    """The normalised host without port or brackets, or ""."""
+    host, _ = _split_port(host_key(url))
+    return host.strip("[]")
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """True when `host` is `pattern` or one of its subdomains (``linkedin.com`` matches
+    ``www.linkedin.com``)."""
+    host, pattern = host.lower().rstrip("."), pattern.lower().strip(".")
+    return host == pattern or host.endswith("." + pattern)
+
+
+def site_of(url: str) -> str:
+    """The host without a leading ``www.``: two URLs of one site share it."""
+    return host_of(url).removeprefix("www.")
+
+
+def same_site(first: str, second: str) -> bool:
+    """True when the two URLs are on one site: same host ignoring ``www.``, or one host is
+    a subdomain of the other (``blog.example.org`` and ``example.org``)."""
+    one, two = site_of(first), site_of(second)
+    return bool(one) and (host_matches(one, two) or host_matches(two, one))
+
+
+def is_home_page(url: str) -> bool:
+    """True when the URL is a site's front page: ``/``, ``/index.html``, ``/en/`` and the like,
+    with no query."""
+    _, host, path, query = split_normal(url)
+    if not host or query:
+        return False
+    return path in _HOME_PATHS or bool(_LOCALE_HOME.match(path))
+
+
+def is_deep(url: str) -> bool:
+    """True when the URL's path points below a site's front page. A query alone does not
+    count: ``/?utm_source=x`` redirected to ``/`` is not a lost page."""
+    _, host, path, _ = split_normal(url)
+    return bool(host) and path not in _HOME_PATHS and not _LOCALE_HOME.match(path)
+
+
+def same_site_home(original: str, final: str) -> bool:
+    """True when a deep `original` URL ended on its own site's home page: the classic
+    "we removed it, here's our front page" soft 404."""
+    return is_deep(original) and is_home_page(final) and same_site(original, final)
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested over HTTP, or None when it can."""
+    scheme, authority, _, _ = split_normal(url)
+    if scheme not in HTTP_SCHEMES:
+        return f"unsupported scheme {scheme or 'missing'!r}"
+    host, port = _split_port(authority)
+    if not host or host == "[]":
+        return "URL has no host"
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        return f"invalid port {port!r}"
+    if not host.isascii() or any(ch in host for ch in " %<>\\^|\"'`{}"):
+        return f"invalid host {host!r}"
+    return None
+
+
+def resolve_redirect(base: str, location: str) -> str:
+    """The absolute URL a ``Location`` header points to from `base`; the fragment of `base`
+    is carried over when the location has none (RFC 9110 §10.2.2). Raises `InvalidURL` when
+    the location cannot be resolved."""
+    location = location.strip(_STRIP)
+    if not location:
+        raise InvalidURL("empty Location header")
+    try:
+        target = urljoin(base.split("#", 1)[0], location)
+    except ValueError as exc:  # e.g. an unbalanced IPv6 bracket
+        raise InvalidURL(f"cannot resolve Location {location!r}: {exc}") from exc
+    if "#" not in target and "#" in base:
+        target += "#" + base.split("#", 1)[1]
+    return target
