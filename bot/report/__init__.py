@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.model import Report
-from bot.report import json_report
+from bot.report import json_report, markdown, sarif
 
 Renderer = Callable[[Report], str]
 
 # One line per format; sibling modules add theirs here.
 FORMATS: dict[str, Renderer] = {
     "json": json_report.render,
+    "markdown": markdown.render,
+    "sarif": sarif.render,
 }
