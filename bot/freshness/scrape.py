@@ -1,0 +1,291 @@
+"""Page metadata for freshness, scraped from the bounded body prefix the checker already holds.
+
+`scrape_page` is the checker's page hook: title, description, canonical URL, `og:*`, and every
+published/modified date the page offers (meta tags, JSON-LD, `<time>`, the `Last-Modified`
+header, "Last updated ..." text), each recorded with its source. It never raises: a hostile or
+malformed page gives whatever could be read, or an empty mapping.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Tag
+
+from bot.freshness.dates import parse_date, search_date
+from bot.freshness.record import DatedFact, DateField
+from bot.model import PageSnapshot
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 512 * 1024  # parse at most this much of the body, whatever the checker kept
+MAX_TEXT = 300  # title/description length kept
+MAX_OG = 40  # og:* entries kept
+MAX_JSONLD_SCRIPTS = 20
+MAX_JSONLD_CHARS = 200_000
+MAX_JSONLD_NODES = 500
+MAX_TIME_ELEMENTS = 20
+MAX_VISIBLE_TEXT = 200_000
+
+# <meta> tags that carry a date: (attribute, value) -> (field, source).
+META_DATES: dict[tuple[str, str], tuple[DateField, str]] = {
+    ("property", "article:published_time"): (DateField.PUBLISHED, "meta:article:published_time"),
+    ("property", "article:modified_time"): (DateField.MODIFIED, "meta:article:modified_time"),
+    ("property", "og:updated_time"): (DateField.MODIFIED, "meta:og:updated_time"),
+    ("name", "article:published_time"): (DateField.PUBLISHED, "meta:article:published_time"),
+    ("name", "article:modified_time"): (DateField.MODIFIED, "meta:article:modified_time"),
+    ("itemprop", "datepublished"): (DateField.PUBLISHED, "meta:itemprop:datePublished"),
+    ("itemprop", "datemodified"): (DateField.MODIFIED, "meta:itemprop:dateModified"),
+    ("itemprop", "uploaddate"): (DateField.PUBLISHED, "meta:itemprop:uploadDate"),
+    ("name", "date"): (DateField.PUBLISHED, "meta:date"),
+    ("name", "dc.date"): (DateField.PUBLISHED, "meta:dc.date"),
+    ("name", "last-modified"): (DateField.MODIFIED, "meta:last-modified"),
+}
+
+# JSON-LD types whose dates describe the resource itself (not, say, a WebSite or Organization).
+JSONLD_TYPES = frozenset({
+    "Article", "BlogPosting", "NewsArticle", "TechArticle", "Course", "VideoObject", "Book",
+    "SoftwareSourceCode", "WebPage", "HowTo", "LearningResource",
+})
+JSONLD_FIELDS: dict[str, DateField] = {
+    "datePublished": DateField.PUBLISHED,
+    "dateModified": DateField.MODIFIED,
+    "uploadDate": DateField.PUBLISHED,
+    "dateCreated": DateField.PUBLISHED,
+}
+
+# "Last updated 11/2024" (Udemy), "Updated: Jan 5, 2024", "Last modified on 2 March 2025".
+LAST_UPDATED = re.compile(
+    r"\b(?:last\s+updated|last\s+modified|last\s+update|updated)(?:\s+(?:on|at))?\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_MODIFIED_HINT = re.compile(r"updat|modif", re.IGNORECASE)
+
+
+def scrape_page(snapshot: PageSnapshot) -> dict[str, Any]:
+    """The contract's `metadata` for one fetched page; never raises."""
+    try:
+        return _scrape(snapshot)
+    except Exception as exc:  # hostile input must never cost the run; say so and move on
+        log.debug("scrape failed for %s: %s", snapshot.url, type(exc).__name__)
+        return {}
+
+
+def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
+    soup = BeautifulSoup(decode(snapshot), "lxml")
+    og = opengraph(soup)
+    metadata: dict[str, Any] = {}
+    if title := page_title(soup, og):
+        metadata["title"] = title
+    if description := _meta_content(soup, "name", "description") or og.get("og:description"):
+        metadata["description"] = _clip(description)
+    if canonical := canonical_url(soup, snapshot.url):
+        metadata["canonical"] = canonical
+    if og:
+        metadata["og"] = og
+    # text_dates strips scripts from the tree, so it runs after everything that reads them.
+    dates = _dedupe([*meta_dates(soup), *jsonld_dates(soup), *time_dates(soup),
+                     *text_dates(soup), *header_dates(snapshot.headers)])
+    for field in DateField:
+        if best := best_date(dates, field):
+            metadata[field.value] = best.date
+    if dates:
+        metadata["dates"] = [fact.to_json() for fact in dates]
+    return metadata
+
+
+def decode(snapshot: PageSnapshot) -> str:
+    """The body prefix as text: the declared charset when Python knows it, else UTF-8, lossy."""
+    body = snapshot.body[:MAX_BYTES]
+    for encoding in (snapshot.encoding, _header_charset(snapshot.headers), _meta_charset(body)):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding, errors="replace")
+        except LookupError:  # an unknown charset name
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _header_charset(headers: Mapping[str, str]) -> str | None:
+    found = re.search(r"charset=[\"']?([\w.:-]+)", _header(headers, "content-type") or "", re.I)
+    return found[1] if found else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    found = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", body[:4096], re.IGNORECASE)
+    return found[1].decode("ascii", "replace") if found else None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _meta_content(soup: BeautifulSoup, attribute: str, value: str) -> str | None:
+    tag = soup.find("meta", attrs={attribute: value})
+    content = tag.get("content") if isinstance(tag, Tag) else None
+    return content if isinstance(content, str) and content.strip() else None
+
+
+def page_title(soup: BeautifulSoup, og: Mapping[str, str]) -> str | None:
+    if soup.title is not None and (text := soup.title.get_text()).strip():
+        return _clip(text)
+    return _clip(og["og:title"]) if og.get("og:title") else None
+
+
+def opengraph(soup: BeautifulSoup) -> dict[str, str]:
+    og: dict[str, str] = {}
+    for tag in soup.find_all("meta", limit=400):
+        prop, content = tag.get("property"), tag.get("content")
+        if isinstance(prop, str) and prop.startswith("og:") and isinstance(content, str):
+            og.setdefault(prop[:64], _clip(content))
+            if len(og) >= MAX_OG:
+                break
+    return og
+
+
+def canonical_url(soup: BeautifulSoup, base: str) -> str | None:
+    for tag in soup.find_all("link", href=True, limit=200):
+        rel = tag.get("rel")
+        parts = rel if isinstance(rel, list) else str(rel or "").split()
+        if "canonical" in [str(part).lower() for part in parts]:
+            href = urljoin(base, str(tag["href"]).strip())
+            return href if href.startswith(("http://", "https://")) else None
+    return None
+
+
+def meta_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
+    for tag in soup.find_all("meta", limit=400):
+        for attribute in ("property", "name", "itemprop"):
+            key = tag.get(attribute)
+            if not isinstance(key, str):
+                continue
+            known = META_DATES.get((attribute, key.lower() if attribute != "property" else key))
+            content = tag.get("content")
+            if known and isinstance(content, str) and (iso := parse_date(content)):
+                yield DatedFact(known[0], iso, known[1])
+
+
+def jsonld_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
+    scripts = soup.find_all("script", attrs={"type": "application/ld+json"},
+                            limit=MAX_JSONLD_SCRIPTS)
+    for script in scripts:
+        text = script.string or ""
+        if len(text) > MAX_JSONLD_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        yield from _node_dates(data)
+
+
+def _nodes(data: Any) -> Iterator[Mapping[str, Any]]:
+    """JSON-LD objects breadth-first, through lists and @graph, bounded in count."""
+    queue, seen = [data], 0
+    while queue and seen < MAX_JSONLD_NODES:
+        node = queue.pop(0)
+        seen += 1
+        if isinstance(node, list):
+            queue.extend(node[:50])
+        elif isinstance(node, dict):
+            yield node
+            queue.extend(value for value in node.values() if isinstance(value, list | dict))
+
+
+def _types(node: Mapping[str, Any]) -> list[str]:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
+
+
+def _node_dates(data: Any) -> Iterator[DatedFact]:
+    for node in _nodes(data):
+        kind = next((k for k in _types(node) if k in JSONLD_TYPES), None)
+        if kind is None:
+            continue
+        for key, field in JSONLD_FIELDS.items():
+            value = node.get(key)
+            if isinstance(value, str) and (iso := parse_date(value)):
+                yield DatedFact(field, iso, f"json-ld:{kind}.{key}")
+
+
+def time_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
+    for tag in soup.find_all("time", limit=MAX_TIME_ELEMENTS):
+        value = tag.get("datetime")
+        if not isinstance(value, str) or not (iso := parse_date(value)):
+            continue
+        before = tag.find_previous(string=True)  # "Updated on <time>" vs "Posted on <time>"
+        hints = " ".join([str(tag.get("itemprop") or ""), " ".join(tag.get("class") or []),
+                          str(before or "")[-30:]])
+        field = DateField.MODIFIED if _MODIFIED_HINT.search(hints) else DateField.PUBLISHED
+        yield DatedFact(field, iso, "time-element")
+
+
+def text_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
+    """'Last updated <date>' as course sites print it, in the visible text."""
+    body = soup.body or soup
+    for script in body.find_all(["script", "style", "noscript"], limit=500):
+        script.decompose()
+    text = " ".join(body.get_text(" ")[:MAX_VISIBLE_TEXT].split())
+    for found in LAST_UPDATED.finditer(text):
+        if iso := search_date(text[found.end(): found.end() + 60]):
+            yield DatedFact(DateField.MODIFIED, iso, "text:last-updated")
+            return
+
+
+def header_dates(headers: Mapping[str, str]) -> Iterator[DatedFact]:
+    """`Last-Modified`, unless the server stamps every response with the time it was made."""
+    value = _header(headers, "last-modified")
+    if not value or not (iso := parse_date(value)):
+        return
+    served = _header(headers, "date")
+    if served and _same_moment(value, served):
+        return  # generated on the fly: says nothing about the content
+    yield DatedFact(DateField.MODIFIED, iso, "header:last-modified")
+
+
+def _same_moment(first: str, second: str) -> bool:
+    try:
+        gap = parsedate_to_datetime(second) - parsedate_to_datetime(first)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return abs(gap.total_seconds()) < 120
+
+
+# Most trusted first: structured data the publisher wrote, then what people see, then servers.
+SOURCE_RANK: tuple[str, ...] = (
+    "json-ld:", "meta:article:", "meta:itemprop:", "meta:", "text:last-updated", "time-element",
+    "header:last-modified",
+)
+
+
+def source_rank(source: str) -> int:
+    return next((i for i, prefix in enumerate(SOURCE_RANK) if source.startswith(prefix)),
+                len(SOURCE_RANK))
+
+
+def best_date(dates: list[DatedFact], field: DateField) -> DatedFact | None:
+    """The date of `field` from the most trusted source (the latest one among equals)."""
+    candidates = [fact for fact in dates if fact.field is field]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda fact: (-source_rank(fact.source), fact.date))
+
+
+def _dedupe(dates: list[DatedFact]) -> list[DatedFact]:
+    return list(dict.fromkeys(dates))
