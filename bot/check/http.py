@@ -28,6 +28,7 @@ from yarl import URL
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.settings import CheckSettings, RequestMethod
 from bot.model import Hop
+from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTTP_SCHEMES = frozenset({"http", "https"})
@@ -311,7 +312,7 @@ class HttpClient:
     ) -> Observation:
         """Follow `url` to its final answer, recording every exchange and redirect hop."""
         start = time.monotonic()
-        current = strip_userinfo(url)
+        current = normalize(url) if url_problem(url) is None else strip_userinfo(url)
         walk = _Walk(current)
         while True:
             exchanges, answer = await self._fetch_one(current, validators, want_body)
@@ -372,23 +373,25 @@ def strip_userinfo(url: str) -> str:
 
 
 def _request_url(url: str) -> URL:
-    """The URL to send: userinfo stripped (never sent), fragment dropped."""
-    target = URL(url, encoded=False)
-    if target.scheme not in HTTP_SCHEMES or not target.raw_host:
-        raise aiohttp.InvalidURL(url)
-    return target.with_user(None).with_password(None).with_fragment(None)
+    """The URL to send, normalised: userinfo stripped (never sent), fragment dropped."""
+    normal = normalize(url)
+    problem = url_problem(normal)
+    if problem is not None:
+        raise aiohttp.InvalidURL(f"{url}: {problem}")
+    return URL(normal, encoded=True)
 
 
 def _redirect_target(current: str, answer: Answer) -> str | None:
     if answer.status not in REDIRECT_STATUSES:
         return None
-    location = answer.headers.get("location")
+    location = answer.headers.get("location", "").strip()
     if not location:
         return None
     try:
-        return str(URL(current).join(URL(location.strip())))
-    except ValueError:
-        return location.strip()  # judged unsupported below, never requested
+        target = resolve_redirect(current, location)
+    except InvalidURL:
+        return location  # judged unsupported below, never requested
+    return normalize(target) if scheme_of(target) in HTTP_SCHEMES else target
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,12 +422,11 @@ class _Walk:
         if "set-cookie" in answer.headers:
             self.last_cookie_hop = len(self.hops)
         self.hops.append(Hop(url=current, status=answer.status))
-        scheme = URL(target).scheme if _parses(target) else ""
-        if scheme not in HTTP_SCHEMES:
-            detail = _clip(f"redirect to unsupported URL {target}")
-            self.exchanges.append(Exchange("GET", _clip(target), failure=Failure.UNSUPPORTED_SCHEME,
-                                           detail=detail))
-            return _Stop(target, failure=Failure.UNSUPPORTED_SCHEME)
+        if url_problem(target) is not None:
+            failure = _bad_target_failure(target)
+            detail = _clip(f"redirect to {url_problem(target)}: {target}")
+            self.exchanges.append(Exchange("GET", _clip(target), failure=failure, detail=detail))
+            return _Stop(_clip(target), failure=failure)
         # A revisit is a loop unless a cookie was set since: cookie bounces end on the return.
         if target in self.seen and self.seen[target] > self.last_cookie_hop:
             return _Stop(target, redirect_loop=True)
@@ -453,12 +455,9 @@ class _Walk:
         )
 
 
-def _parses(url: str) -> bool:
-    try:
-        URL(url)
-    except ValueError:
-        return False
-    return True
+def _bad_target_failure(target: str) -> Failure:
+    http = scheme_of(target) in HTTP_SCHEMES
+    return Failure.INVALID_RESPONSE if http else Failure.UNSUPPORTED_SCHEME
 
 
 # ---- the session -----------------------------------------------------------------------
