@@ -1,0 +1,354 @@
+"""Benchmark runner: roadmap-bot and its peers on one generated roadmap over the simulated web.
+
+Starts `simweb_bench.py`, writes the roadmap (`generate.py`), runs each tool on the same
+file one after the other, and prints a Markdown table: wall time against the ideal bound,
+CPU time (user+sys of the tool's process tree), peak RSS (largest process of the tree),
+requests per link and the largest per-host concurrency seen by the server, and accuracy
+(healthy links reported failed, known-broken links missed). Only loopback addresses are
+ever contacted; every child has a hard time limit and the server stops by itself.
+
+    .venv/bin/python benchmarks/run.py --links 10000 --hosts 200 --latency-ms 50 --cap 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import peers
+from generate import Plan, make_plan, write_inputs
+from simweb_bench import BROKEN_PREFIX, CONTROL_PREFIX, host_address
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One benchmark configuration, resolved from the command line."""
+
+    links: int
+    hosts: int
+    latency: float
+    cap: int
+    concurrency: int
+    per_host: int
+    timeout: float
+    workers: int
+    broken: int
+    slow_hosts: int
+    slow_latency: float
+    tool_limit: float
+    repeat: int
+    tools: tuple[str, ...]
+    out_dir: Path
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the operating system says about one tool run."""
+
+    exit_code: int
+    wall_s: float
+    cpu_s: float
+    max_rss_mb: float
+    timed_out: bool
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """What the simulated web saw during one tool run."""
+
+    link_requests: int
+    head_requests: int
+    other_requests: int
+    links_reached: int
+    max_inflight: int
+    server_cpu_s: float
+    fast_done_s: float | None
+    slow_done_s: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table."""
+
+    tool: str
+    scenario: str
+    measured: Measured
+    traffic: Traffic
+    failed_healthy: int
+    errors_healthy: int
+    missed_broken: int
+    ideal_s: float
+    fast_ideal_s: float
+
+
+def parse_args(argv: list[str] | None = None) -> Settings:
+    """Command-line options into frozen settings."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--links", type=int, default=10_000)
+    p.add_argument("--hosts", type=int, default=200)
+    p.add_argument("--latency-ms", type=float, default=50.0)
+    p.add_argument("--cap", type=int, default=4, help="server-side concurrency cap per host")
+    p.add_argument("--concurrency", type=int, default=0, help="tools' global limit (0: hosts*cap)")
+    p.add_argument("--per-host", type=int, default=0, help="tools' per-host limit (0: cap)")
+    p.add_argument("--timeout", type=float, default=20.0, help="per-request timeout, seconds")
+    p.add_argument("--workers", type=int, default=2, help="simulated-web processes")
+    p.add_argument("--broken", type=int, default=20, help="known-broken (404) links")
+    p.add_argument("--slow-hosts", type=int, default=0, help="hosts with the slow latency")
+    p.add_argument("--slow-latency-ms", type=float, default=5000.0)
+    p.add_argument("--tool-limit", type=float, default=900.0, help="kill a tool after this")
+    p.add_argument("--repeat", type=int, default=1, help="runs per tool (median reported)")
+    p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
+    p.add_argument("--out-dir", type=Path, default=None, help="keep inputs/outputs here")
+    a = p.parse_args(argv)
+    out = a.out_dir or Path(tempfile.mkdtemp(prefix="rb-bench-"))
+    return Settings(
+        a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
+        a.per_host or a.cap, a.timeout, a.workers, a.broken, a.slow_hosts,
+        a.slow_latency_ms / 1000, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
+    )  # fmt: skip
+
+
+class SimWeb:
+    """The simulated web as a child process, with its control endpoints."""
+
+    def __init__(self, s: Settings) -> None:
+        cmd = [
+            sys.executable, str(HERE / "simweb_bench.py"), f"--hosts={s.hosts}",
+            f"--latency-ms={s.latency * 1000}", f"--cap={s.cap}", f"--workers={s.workers}",
+            f"--slow-hosts={s.slow_hosts}", f"--slow-latency-ms={s.slow_latency * 1000}",
+            f"--max-seconds={s.tool_limit * (len(s.tools) * s.repeat + 1)}",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line:
+            raise SystemExit("simweb did not start")
+        self.port = int(json.loads(line)["port"])
+        self.workers = s.workers
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def _call(self, worker: int, name: str, method: str) -> dict[str, Any]:
+        url = f"http://{host_address(worker)}:{self.port}{CONTROL_PREFIX}{name}"
+        request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+        with self.opener.open(request, timeout=30) as response:
+            data: dict[str, Any] = json.loads(response.read())
+            return data
+
+    def reset(self) -> None:
+        """Zero every worker's counters."""
+        for worker in range(self.workers):
+            self._call(worker, "reset", "POST")
+
+    def stats(self) -> list[dict[str, Any]]:
+        """Every worker's counters (host worker w belongs to worker w)."""
+        return [self._call(worker, "stats", "GET") for worker in range(self.workers)]
+
+    def stop(self) -> None:
+        """Terminate the server (it also stops by itself after --max-seconds)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
+    """Run one tool, wait4() it for its own rusage, kill its process group after `limit`."""
+    started = time.monotonic()
+    with (cwd / "stdout.txt").open("wb") as out, (cwd / "stderr.txt").open("wb") as err:
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        os.killpg(child.pid, signal.SIGKILL)
+
+    timer = threading.Timer(limit, kill)
+    timer.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    timer.cancel()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - started
+    # ru_maxrss is in KiB on Linux: the largest process of the tree, not their sum.
+    return Measured(
+        child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+        timed_out.is_set(),
+    )  # fmt: skip
+
+
+def server_cpu(stats: list[dict[str, Any]]) -> float:
+    """CPU seconds used so far by all the simulated web's workers."""
+    return sum(float(worker["cpu_s"]) for worker in stats)
+
+
+def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: float) -> Traffic:
+    """Fold the server's counters into request totals and per-host completion times."""
+    link_req = head = other = max_inflight = 0
+    reached: set[str] = set()
+    fast_done: list[float] = []
+    slow_done: list[float] = []
+    for worker in stats:
+        for host in worker["hosts"]:
+            max_inflight = max(max_inflight, host["max_inflight"])
+            for method, path, count in host["requests"]:
+                key = f"{host['index']}{path}"
+                if key in links:
+                    link_req += count
+                    reached.add(key)
+                else:
+                    other += count
+                head += count if method == "HEAD" else 0
+            if host["last_done"] is not None:
+                done = host["last_done"] - started
+                (slow_done if host["latency"] > 1 else fast_done).append(done)
+    cpu = server_cpu(stats) - cpu0
+    return Traffic(
+        link_req, head, other, len(reached), max_inflight, cpu,
+        max(fast_done, default=None), max(slow_done, default=None),
+    )  # fmt: skip
+
+
+def link_keys(plan: Plan, hosts: int) -> set[str]:
+    """`<host index><path>` for every link, the way the server's counters name them."""
+    return {f"{i % hosts}/{url.split('/', 3)[3]}" for i, url in enumerate(plan.urls)}
+
+
+def ideal_bounds(s: Settings, plan: Plan) -> tuple[float, float]:
+    """Largest per-host (links x latency / cap) over all hosts, and over the fast hosts only."""
+    per_host = [0] * s.hosts
+    for i in range(len(plan.urls)):
+        per_host[i % s.hosts] += 1
+    bound = [n * (s.slow_latency if h < s.slow_hosts else s.latency) / s.cap
+             for h, n in enumerate(per_host)]  # fmt: skip
+    return max(bound), max(bound[s.slow_hosts :], default=0.0)
+
+
+def accuracy(failed: dict[str, str], plan: Plan) -> tuple[int, int, int]:
+    """Healthy links reported broken, healthy links reported inconclusive, broken ones missed."""
+    healthy_broken = sum(1 for u, kind in failed.items() if kind == "broken" and u not in plan.broken)
+    healthy_error = sum(1 for u, kind in failed.items() if kind != "broken" and u not in plan.broken)
+    missed = sum(1 for u in plan.broken if failed.get(u) != "broken")
+    return healthy_broken, healthy_error, missed
+
+
+def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Path) -> Row:
+    """One measured run of one tool, with the server's view of it."""
+    inputs = peers.Inputs(run_dir / "roadmap.md", run_dir / "roadmap.html", run_dir / tool.name)
+    inputs.work.mkdir(exist_ok=True)
+    inputs.work.chmod(0o777)  # LinkChecker drops root privileges to `nobody`
+    cmd = tool.command(inputs, peers.Limits(s.concurrency, s.per_host, s.timeout))
+    web.reset()
+    cpu0 = server_cpu(web.stats())
+    started = time.time()
+    measured = run_measured(cmd, inputs.work, s.tool_limit)
+    seen = traffic(web.stats(), link_keys(plan, s.hosts), started, cpu0)
+    failed = tool.failures(inputs) if not measured.timed_out else {}
+    ideal, fast_ideal = ideal_bounds(s, plan)
+    scenario = f"{s.slow_hosts} slow host(s)" if s.slow_hosts else "healthy"
+    return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
+
+
+def median_row(rows: list[Row]) -> Row:
+    """The run with the median wall time (all runs are kept in results.json)."""
+    ordered = sorted(rows, key=lambda r: r.measured.wall_s)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    """A number for the table, `-` when unknown."""
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table(rows: list[Row], s: Settings) -> str:
+    """The Markdown results table."""
+    head = (
+        "| tool | scenario | wall s | x ideal | CPU s | peak RSS MB | req/link | HEAD | "
+        "other req | links reached | max per-host conc. | fast hosts done s | "
+        "healthy->broken | healthy->error | broken missed | exit |\n"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+    )
+    lines = [head]
+    for r in rows:
+        m, t = r.measured, r.traffic
+        lines.append(
+            f"| {r.tool} | {r.scenario} | {fmt(m.wall_s)}{' (killed)' if m.timed_out else ''} | "
+            f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} | {fmt(m.max_rss_mb, 0)} | "
+            f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
+            f"{t.links_reached}/{s.links} | {t.max_inflight} | {fmt(t.fast_done_s)} | "
+            f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} |"
+        )
+    return "\n".join(lines)
+
+
+def describe(s: Settings, plan: Plan) -> str:
+    """The configuration line printed above the table."""
+    ideal, fast = ideal_bounds(s, plan)
+    return (
+        f"{s.links} links over {s.hosts} hosts, latency {s.latency * 1000:.0f} ms, server cap "
+        f"{s.cap}/host; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
+        f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
+        f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"
+    )
+
+
+def benchmark(s: Settings, selected: list[peers.Tool], on_row: Callable[[Row], None]) -> list[Row]:
+    """Start the web, write the inputs, run every selected tool `repeat` times."""
+    web = SimWeb(s)
+    try:
+        plan = make_plan(s.links, s.hosts, web.port, s.broken)
+        s.out_dir.mkdir(parents=True, exist_ok=True)
+        s.out_dir.chmod(0o755)
+        write_inputs(plan, s.out_dir)
+        print(describe(s, plan), file=sys.stderr)
+        rows = []
+        for tool in selected:
+            runs = [run_tool(tool, s, web, plan, s.out_dir) for _ in range(s.repeat)]
+            for run in runs:
+                on_row(run)
+            rows.append(replace(median_row(runs)))
+        return rows
+    finally:
+        web.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI entry point."""
+    s = parse_args(argv)
+    selected = [t for t in peers.available() if t.name in s.tools]
+    missing = sorted(set(s.tools) - {t.name for t in selected})
+    if missing:
+        print(f"not installed (skipped): {', '.join(missing)}", file=sys.stderr)
+    all_runs: list[Row] = []
+
+    def on_row(row: Row) -> None:
+        all_runs.append(row)
+        print(f"{row.tool}: {row.measured.wall_s:.2f} s", file=sys.stderr)
+
+    rows = benchmark(s, selected, on_row)
+    plan_note = describe(s, make_plan(s.links, s.hosts, 0, s.broken))
+    (s.out_dir / "results.json").write_text(
+        json.dumps({"settings": plan_note, "runs": [asdict(r) for r in all_runs]}, default=str)
+    )
+    print(plan_note)
+    print()
+    print(table(rows, s))
+    print(f"\n(outputs in {s.out_dir}; known-broken prefix {BROKEN_PREFIX})")
+
+
+if __name__ == "__main__":
+    main()
