@@ -1,0 +1,384 @@
+"""Observation -> Verdict: the contract's status and reason for what the engine saw, and the
+named rule that decided it. Pure: no network, no clock, no files.
+
+Rules are tried in a fixed order; the first that speaks decides:
+
+1. redirect loops and too many hops                               `redirect:loop|too-many`
+2. transport failures (DNS, refused, reset, timeout, TLS, ...)   `failure:<kind>`
+3. per-host accepted status codes from the config                 `config:accepted-status`
+4. bot-protection signatures, whatever the status                 `signature:<name>`
+5. a redirect that ends on a sign-in page                         `login:<name>`
+6. non-2xx final statuses (the status table)                      `status-table:<code>`
+7. on 2xx pages: parked domains, removed videos, soft 404s        `parked:` `site:` `soft-404:`
+8. permanent redirects to another URL, else ok                    `redirect:permanent`
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.check.observation import Failure, Observation, Verdict
+from bot.check.signatures import (
+    BOT_PROTECTION,
+    LOGIN_PAGES,
+    PARKED,
+    SHORT_PAGE_CHARS,
+    SITE_REMOVED,
+    SOFT_404_MARKERS,
+    STATUS_TABLE,
+    TITLE_SCAN_BYTES,
+    TITLE_SEPARATORS,
+    LoginPattern,
+    Signature,
+    StatusRule,
+    status_class_rule,
+)
+from bot.model import Hop, Reason, Status
+from bot.urls import host_matches, host_of, normalize, same_site, same_site_home
+
+PERMANENT = frozenset({301, 308})
+ANY_HOST = "*"
+SOFT_404_BODY_CHARS = 600  # only pages this short are searched as a whole for "not found"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifyRules:
+    """Per-run classification settings from the config: status codes accepted as ok per
+    host pattern (``{"linkedin.com": [999]}``) and extra soft-404 markers (regexes searched
+    in a 2xx page's ``<title>`` and ``<h1>``)."""
+
+    accepted: tuple[tuple[str, frozenset[int]], ...] = ()
+    soft_404_patterns: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        accepted: Mapping[str, Iterable[int]] | None = None,
+        soft_404_markers: Iterable[str] = (),
+    ) -> ClassifyRules:
+        """Build rules from plain config values; raises `re.error` on a bad marker regex.
+        The host pattern ``*`` accepts its codes on every host."""
+        pairs = tuple((host, frozenset(codes)) for host, codes in (accepted or {}).items())
+        patterns = tuple(re.compile(marker, re.IGNORECASE) for marker in soft_404_markers)
+        return cls(accepted=pairs, soft_404_patterns=patterns)
+
+    @classmethod
+    def accepting(cls, codes: Iterable[int]) -> ClassifyRules:
+        """Rules accepting `codes` whatever the host: for a caller that has already looked
+        up the URL's host in its config."""
+        return cls.of({ANY_HOST: codes})
+
+    def accepts(self, url: str, code: int) -> bool:
+        host = host_of(url)
+        return any(
+            code in codes and (pattern == ANY_HOST or host_matches(host, pattern))
+            for pattern, codes in self.accepted
+        )
+
+
+DEFAULT_RULES = ClassifyRules()
+
+FAILURE_TABLE: Mapping[Failure, tuple[Status, str]] = {
+    Failure.DNS_NXDOMAIN: (Status.BROKEN, Reason.DNS),
+    Failure.DNS_TEMPORARY: (Status.ERROR, Reason.DNS_TEMPORARY),
+    # The contract files a refused connection under broken; one refused night could be an
+    # outage, which is why curation only acts on a streak over several nights.
+    Failure.CONNECTION_REFUSED: (Status.BROKEN, Reason.CONNECTION_REFUSED),
+    Failure.CONNECTION_RESET: (Status.ERROR, Reason.CONNECTION_RESET),
+    Failure.TIMEOUT: (Status.ERROR, Reason.TIMEOUT),
+    Failure.TLS: (Status.ERROR, Reason.TLS),
+    Failure.INVALID_RESPONSE: (Status.ERROR, Reason.INVALID_RESPONSE),
+    Failure.PRIVATE_ADDRESS: (Status.SKIPPED, Reason.PRIVATE_ADDRESS),
+    Failure.UNSUPPORTED_SCHEME: (Status.SKIPPED, Reason.UNSUPPORTED_SCHEME),
+    Failure.DEADLINE: (Status.ERROR, Reason.DEADLINE),
+}
+
+
+class Page:
+    """The final answer as the rules read it: status, lowercased headers, decoded text,
+    title and headings; the text is decoded and scanned only when a rule asks for it."""
+
+    def __init__(self, observation: Observation) -> None:
+        self.observation = observation
+        self.url = observation.final_url or observation.url
+        self.code = observation.final_status or 0
+        self.headers = {name.lower(): value for name, value in observation.final_headers.items()}
+
+    @cached_property
+    def text(self) -> str:
+        if not _is_textual(self.headers.get("content-type", "")):
+            return ""
+        return decode_body(self.observation.body, self.observation.encoding, self.headers)
+
+    @cached_property
+    def title(self) -> str:
+        match = _TITLE.search(self.text, 0, TITLE_SCAN_BYTES)
+        return _clean(match.group(1)) if match else ""
+
+    @cached_property
+    def headings(self) -> list[str]:
+        return [_clean(found) for found in _H1.findall(self.text, 0, TITLE_SCAN_BYTES)][:3]
+
+    @cached_property
+    def visible(self) -> str | None:
+        """The page's visible text, or None when the page is too long to be a stub."""
+        if len(self.text) > 4 * TITLE_SCAN_BYTES:
+            return None
+        text = _clean(_HIDDEN.sub(" ", self.text))
+        return text if len(text) <= SHORT_PAGE_CHARS else None
+
+
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_HIDDEN = re.compile(
+    r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S
+)
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_TEXTUAL = ("html", "xml", "text/plain")
+
+
+def _is_textual(content_type: str) -> bool:
+    return not content_type or any(kind in content_type.lower() for kind in _TEXTUAL)
+
+
+def _clean(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
+
+
+def decode_body(body: bytes, encoding: str | None, headers: Mapping[str, str]) -> str:
+    """The body as text: the engine's encoding, else the header's or a meta charset, else
+    UTF-8; undecodable bytes are replaced, never fatal."""
+    for candidate in (encoding, _header_charset(headers), _meta_charset(body)):
+        if candidate and _known_codec(candidate):
+            return body.decode(candidate, errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _header_charset(headers: Mapping[str, str]) -> str | None:
+    match = re.search(r"charset=[\"']?([A-Za-z0-9_.:-]+)", headers.get("content-type", ""), re.I)
+    return match.group(1) if match else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body, 0, 4096)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+Rule = Callable[[Page, ClassifyRules], Verdict | None]
+
+
+def classify(observation: Observation, rules: ClassifyRules = DEFAULT_RULES) -> Verdict:
+    """The verdict on one URL from what the engine observed."""
+    page = Page(observation)
+    for rule in RULES:
+        verdict = rule(page, rules)
+        if verdict is not None:
+            return verdict
+    raise AssertionError("the last rule always decides")  # pragma: no cover
+
+
+def _failure(page: Page, rules: ClassifyRules) -> Verdict | None:
+    failure = page.observation.failure
+    if failure is None:
+        if page.observation.final_status is None:
+            return Verdict(Status.ERROR, Reason.INVALID_RESPONSE, "failure:no-answer",
+                           "no HTTP answer was recorded")
+        return None
+    status, reason = FAILURE_TABLE[failure]
+    detail = _last_failure_detail(page.observation) or failure.value.replace("_", " ")
+    return Verdict(status, reason, f"failure:{failure.value}", detail)
+
+
+def _last_failure_detail(observation: Observation) -> str:
+    details = [exchange.detail for exchange in observation.exchanges if exchange.failure]
+    return details[-1] if details else ""
+
+
+def _redirect_trouble(page: Page, rules: ClassifyRules) -> Verdict | None:
+    hops = len(page.observation.hops)
+    if page.observation.redirect_loop:
+        return Verdict(Status.BROKEN, Reason.REDIRECT_LOOP, "redirect:loop",
+                       f"the redirect chain comes back to a URL it already visited ({hops} hops)")
+    if page.observation.too_many_redirects:
+        return Verdict(Status.ERROR, Reason.TOO_MANY_REDIRECTS, "redirect:too-many",
+                       f"gave up after {hops} redirects")
+    return None
+
+
+def _accepted(page: Page, rules: ClassifyRules) -> Verdict | None:
+    if not (rules.accepts(page.url, page.code) or rules.accepts(page.observation.url, page.code)):
+        return None
+    return Verdict(Status.OK, _http(page.code), "config:accepted-status",
+                   f"HTTP {page.code} is accepted for this host by the config")
+
+
+def _http(code: int) -> str:
+    return f"http_{code}"
+
+
+def matches(signature: Signature, page: Page) -> bool:
+    """True when every condition of `signature` holds for `page`."""
+    if signature.statuses and page.code not in signature.statuses:
+        return False
+    if signature.header is not None:
+        value = page.headers.get(signature.header)
+        if value is None or (signature.header_regex and not signature.header_regex.search(value)):
+            return False
+    if signature.url_regex is not None and not signature.url_regex.search(page.url):
+        return False
+    if signature.short_page and page.visible is None:
+        return False
+    return signature.body_regex is None or bool(signature.body_regex.search(page.text))
+
+
+def _first_signature(table: tuple[Signature, ...], page: Page, kind: str) -> Verdict | None:
+    for signature in table:
+        if matches(signature, page):
+            detail = f"{signature.why} (HTTP {page.code} from {page.url})"
+            return Verdict(signature.status, signature.reason, f"{kind}:{signature.name}", detail)
+    return None
+
+
+def _bot_protection(page: Page, rules: ClassifyRules) -> Verdict | None:
+    return _first_signature(BOT_PROTECTION, page, "signature")
+
+
+def login_page(url: str) -> LoginPattern | None:
+    """The login pattern `url` matches, if any."""
+    return next((pattern for pattern in LOGIN_PAGES if pattern.regex.search(url)), None)
+
+
+def _login_wall(page: Page, rules: ClassifyRules) -> Verdict | None:
+    if not page.observation.hops or not (200 <= page.code < 400 or page.code in (401, 403)):
+        return None
+    pattern = login_page(page.url)
+    if pattern is None or login_page(page.observation.url) is not None:
+        return None  # a link that *is* a login page is fine
+    return Verdict(Status.BLOCKED, Reason.LOGIN_REQUIRED, f"login:{pattern.name}",
+                   f"redirected to a sign-in page: {page.url}")
+
+
+def _status_table(page: Page, rules: ClassifyRules) -> Verdict | None:
+    if 200 <= page.code < 300:
+        return None
+    if page.code in (404, 410) and page.observation.hops:
+        return Verdict(Status.BROKEN, Reason.REDIRECT_TO_404,
+                       f"status-table:redirect-to-{page.code}",
+                       f"the redirect chain ends in HTTP {page.code} at {page.url}")
+    known = STATUS_TABLE.get(page.code)
+    rule: StatusRule = known or status_class_rule(page.code)
+    name = f"status-table:{page.code}" if known else f"status-class:{page.code // 100}xx"
+    return Verdict(rule.status, rule.reason, name, f"HTTP {page.code}: {rule.why}")
+
+
+def _parked(page: Page, rules: ClassifyRules) -> Verdict | None:
+    verdict = _first_signature(PARKED, page, "parked")
+    if verdict and verdict.rule.endswith("-redirect") and same_site(page.observation.url, page.url):
+        return None  # a link to the marketplace itself is not a parked domain
+    return verdict
+
+
+def _site_removed(page: Page, rules: ClassifyRules) -> Verdict | None:
+    return _first_signature(SITE_REMOVED, page, "site")
+
+
+def _soft_404(page: Page, rules: ClassifyRules) -> Verdict | None:
+    if page.observation.hops and same_site_home(page.observation.url, page.url):
+        return Verdict(Status.BROKEN, Reason.SOFT_404, "soft-404:home-redirect",
+                       f"a deep link was redirected to the site's home page {page.url}")
+    for where, texts in (("title", [page.title]), ("h1", page.headings)):
+        for text in texts:
+            marker = soft_404_marker(text, rules)
+            if marker:
+                return Verdict(Status.BROKEN, Reason.SOFT_404, f"soft-404:{where}-marker",
+                               f"the page's <{where}> {text[:120]!r} says not found ({marker})")
+    return _soft_404_short_body(page)
+
+
+def _soft_404_short_body(page: Page) -> Verdict | None:
+    text = page.visible
+    if text is None or len(text) > SOFT_404_BODY_CHARS:
+        return None
+    normal = _normal_phrase(text)
+    for marker in SOFT_404_MARKERS:
+        if marker.strong and re.search(rf"(?<!\w)(?:{marker.pattern})(?!\w)", normal, re.I):
+            detail = f"a short page saying not found ({marker.name}): {text[:120]!r}"
+            return Verdict(Status.BROKEN, Reason.SOFT_404, "soft-404:short-body", detail)
+    return None
+
+
+def _normal_phrase(text: str) -> str:
+    return " ".join(re.sub(r"[^\w']+", " ", text.replace("’", "'")).split()).lower()
+
+
+def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | None:
+    """The name of the marker by which a title or heading says "not found", or None. Each
+    marker must match a whole segment of the text, so articles about 404s do not count."""
+    for pattern in rules.soft_404_patterns:
+        if pattern.search(text):
+            return f"config:{pattern.pattern}"
+    for segment in TITLE_SEPARATORS.split(text):
+        normal = _normal_phrase(segment)
+        for marker in SOFT_404_MARKERS:
+            if normal and re.fullmatch(marker.pattern, normal, re.I):
+                return marker.name
+    return None
+
+
+def permanent_target(observation: Observation) -> str | None:
+    """The replacement URL for a link that moved for good: where the leading run of 301/308
+    hops leads. A chain that starts with a temporary hop keeps the original (it is the
+    stable entry point); a target that normalises to the original is no move at all."""
+    hops: tuple[Hop, ...] = observation.hops
+    run = 0
+    while run < len(hops) and hops[run].status in PERMANENT:
+        run += 1
+    if run == 0:
+        return None
+    target = hops[run].url if run < len(hops) else (observation.final_url or observation.url)
+    return None if normalize(target) == normalize(observation.url) else target
+
+
+def _redirects(page: Page, rules: ClassifyRules) -> Verdict | None:
+    target = permanent_target(page.observation)
+    if target is None:
+        return None
+    return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, "redirect:permanent",
+                   f"moved permanently to {target}")
+
+
+def _success(page: Page, rules: ClassifyRules) -> Verdict:
+    hops = len(page.observation.hops)
+    via = f" after {hops} temporary redirect(s)" if hops else ""
+    return Verdict(Status.OK, _http(page.code), f"status-table:{page.code}",
+                   f"HTTP {page.code}{via}")
+
+
+RULES: tuple[Rule, ...] = (
+    _redirect_trouble,
+    _failure,
+    _accepted,
+    _bot_protection,
+    _login_wall,
+    _status_table,
+    _parked,
+    _site_removed,
+    _soft_404,
+    _redirects,
+    _success,
+)
