@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.model import Report
-from bot.report import json_report, markdown, sarif
+from bot.report import html, json_report, markdown, sarif
 
 Renderer = Callable[[Report], str]
 
@@ -14,4 +14,5 @@ FORMATS: dict[str, Renderer] = {
     "json": json_report.render,
     "markdown": markdown.render,
     "sarif": sarif.render,
+    "html": html.render,
 }

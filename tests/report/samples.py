@@ -123,7 +123,7 @@ def _roadmap_link(url: str, found: list[tuple[str, Source, str]]) -> LinkResult:
 
 def _roadmap_freshness(index: int, rid: str, title: str, kind: str, url: str | None,
                        section: str) -> dict[str, Any]:
-    age = (index * 97) % 1900  # spread the ages over five years, deterministically
+    age = (index * 97 + 41) % 1900  # spread the ages over five years, deterministically
     updated = None if index % 7 == 3 else (GENERATED_AT.date() - timedelta(days=age)).isoformat()
     verdict = "unknown" if updated is None else ("stale" if age > 1100 else
                                                  "review" if age > 700 else "fresh")
