@@ -1,0 +1,1 @@
+"""Curation: verdicts and history become GitHub issues and one fixes pull request."""

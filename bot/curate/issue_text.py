@@ -1,0 +1,236 @@
+"""Issue titles, labels and bodies, built purely from a finding (the API call comes later)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from bot.curate.escape import cap, code, inline, link
+from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
+from bot.curate.model import Finding, FindingKind, LinkEvidence
+from bot.curate.settings import CurateSettings
+
+WAYBACK = "https://web.archive.org/web/*/{url}"
+TITLE_LIMIT = 120
+
+HEADLINE = {
+    FindingKind.BROKEN: "Broken link",
+    FindingKind.MANUAL: "Needs a manual check",
+    FindingKind.MOVED: "Moved",
+    FindingKind.STALE: "Stale resource",
+}
+
+CHECKLIST = {
+    FindingKind.BROKEN: (
+        "Open the link yourself and confirm it is gone",
+        "Replace the URL in roadmap.yaml (see suggestions) or remove the resource",
+    ),
+    FindingKind.MANUAL: (
+        "Open the link in a browser: the bot could not get a clear answer for many nights",
+        "If it works, allow its host in `check.domains` or list it in `curate.ignore_domains`",
+    ),
+    FindingKind.MOVED: (
+        "Check that the new address is the same resource",
+        "Update the URL in roadmap.yaml",
+    ),
+    FindingKind.STALE: (
+        "Look for a newer edition or a maintained alternative",
+        "Update or replace the resource in roadmap.yaml, or label this issue `{ignore}`",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the roadmap lives on GitHub, for permalinks."""
+
+    repository: str = "owner/repo"
+    ref: str = "main"  # a commit sha makes the permalink stable
+    server_url: str = "https://github.com"
+
+
+def title_text(text: str) -> str:
+    """Issue titles are plain text, but GitHub still links #1 and @user in them."""
+    plain = " ".join("".join(ch for ch in text if ch.isprintable()).split())
+    return cap(plain, TITLE_LIMIT).replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+def issue_title(finding: Finding) -> str:
+    name = finding.place.resource or finding.url or finding.key
+    return title_text(f"{HEADLINE[finding.kind]}: {name}")
+
+
+def issue_labels(finding: Finding, settings: CurateSettings) -> tuple[str, ...]:
+    labels = settings.labels
+    by_kind = {
+        FindingKind.BROKEN: labels.broken,
+        FindingKind.MANUAL: labels.manual,
+        FindingKind.MOVED: labels.moved,
+        FindingKind.STALE: labels.stale,
+    }
+    chosen = [labels.bot, by_kind[finding.kind]]
+    if finding.low_priority:
+        chosen.append(labels.low_priority)
+    return tuple(chosen)
+
+
+def when(value: str | None) -> str:
+    """An ISO time as ``2026-11-28 03:00 UTC``; the bot's own data, shown plainly."""
+    if not value:
+        return "—"
+    return value.replace("T", " ")[:16] + " UTC"
+
+
+def permalink(context: Context, path: str, line: int | None) -> str:
+    anchor = f"#L{line}" if line else ""
+    return (
+        f"{context.server_url}/{context.repository}/blob/{quote(context.ref, safe='')}"
+        f"/{quote(path)}{anchor}"
+    )
+
+
+def where(finding: Finding, context: Context) -> list[str]:
+    place = finding.place
+    line_text = f"{place.file} line {place.line}" if place.line else place.file
+    lines = [
+        f"- **Section:** {inline(place.section) or '—'}",
+        f"- **Resource:** {inline(place.resource) or '—'}"
+        + (f" (`{place.resource_id}`)" if place.resource_id else ""),
+        f"- **Line:** {link(line_text, permalink(context, place.file, place.line))}",
+        f"- **URL:** {code(finding.url)}",
+    ]
+    return lines
+
+
+def redirect_chain(evidence: LinkEvidence) -> str:
+    if not evidence.redirects:
+        return "—"
+    hops = [f"{code(hop.url)} → {hop.status}" for hop in evidence.redirects]
+    return " → ".join(hops) + f" → {code(evidence.final_url)}"
+
+
+def streak(evidence: LinkEvidence, settings: CurateSettings) -> str:
+    # Shown capped, so that a long outage does not rewrite the body every night.
+    shown = settings.manual_check_runs
+    return f"{shown}+" if evidence.failures > shown else str(evidence.failures)
+
+
+def evidence_table(evidence: LinkEvidence, settings: CurateSettings) -> list[str]:
+    last_ok = (
+        f"before {when(evidence.first_failing)} (reachable since {when(evidence.last_ok)})"
+        if evidence.last_ok
+        else "not seen reachable by the bot"
+    )
+    rows = [
+        ("Status", f"{code(evidence.status, 20)} ({code(evidence.reason, 40)})"),
+        ("HTTP status", str(evidence.http_status) if evidence.http_status else "—"),
+        ("Redirect chain", redirect_chain(evidence)),
+        ("First failing", when(evidence.first_failing)),
+        ("Consecutive failing runs", streak(evidence, settings)),
+        ("Last OK", last_ok if evidence.first_failing else "this run"),
+    ]
+    return ["| Evidence | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
+
+
+def freshness_table(record: Mapping[str, Any]) -> list[str]:
+    lines = [
+        f"- **Verdict:** `{inline(str(record.get('verdict')), 20)}`"
+        f", last updated {inline(str(record.get('last_updated') or 'unknown'), 40)}"
+        f" (from {inline(str(record.get('date_source') or 'unknown'), 40)})"
+    ]
+    facts = record.get("evidence") or []
+    if facts:
+        lines += ["", "| Fact | Value | Source |", "| --- | --- | --- |"]
+        lines += [
+            f"| {inline(str(f.get('fact')), 60)} | {inline(str(f.get('value')), 80)} | "
+            f"{code(str(f.get('source')), 120)} |"
+            for f in facts[:10]
+        ]
+    return lines
+
+
+def suggestions(finding: Finding) -> list[str]:
+    lines = []
+    if finding.replacement:
+        lines.append(f"- Replacement: {code(finding.replacement)}")
+    suggestion = finding.freshness.get("suggestion") or {}
+    if suggestion.get("text"):
+        lines.append(f"- {inline(str(suggestion['text']), 200)}")
+    if finding.url:
+        lines.append(
+            f"- Archived copies: {link('Wayback Machine', WAYBACK.format(url=finding.url))}"
+        )
+    return lines or ["- None known."]
+
+
+def reproduce(finding: Finding) -> list[str]:
+    if not finding.url:
+        return ["Run `roadmap-bot freshness` and look for this resource."]
+    return [f"`roadmap-bot explain {code(shlex.quote(finding.url)).strip('`')}`"]
+
+
+def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> str:
+    """The whole body; stable for the same evidence, so an unchanged issue is not edited."""
+    parts = [
+        fingerprint_marker(finding.key),
+        f"### {HEADLINE[finding.kind]}",
+        "",
+        *where(finding, context),
+        "",
+    ]
+    if finding.link is not None:
+        parts += ["#### Evidence", "", *evidence_table(finding.link, settings), ""]
+    if finding.freshness:
+        parts += ["#### Freshness", "", *freshness_table(finding.freshness), ""]
+    parts += [
+        "#### Suggestions",
+        "",
+        *suggestions(finding),
+        "",
+        "#### How to reproduce",
+        "",
+        *reproduce(finding),
+        "",
+        "#### Checklist",
+        "",
+    ]
+    parts += [
+        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in CHECKLIST[finding.kind]
+    ]
+    parts += [
+        "",
+        f"<sub>Kept up to date by roadmap-bot. Close this issue or label it "
+        f"`{settings.labels.ignore}` and the bot will leave it alone.</sub>",
+        state_marker(OPEN),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def digest_title(findings: Iterable[Finding]) -> str:
+    return f"Roadmap link report: {len(tuple(findings))} resources need attention"
+
+
+def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
+    """One issue listing every finding (the `digest` option)."""
+    parts = [
+        fingerprint_marker(DIGEST_KEY),
+        "### Resources that need attention",
+        "",
+        "| Finding | Resource | Section | URL | Line |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for f in findings:
+        line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
+        parts.append(
+            f"| {HEADLINE[f.kind]} | {inline(f.place.resource) or '—'} | "
+            f"{inline(f.place.section) or '—'} | {code(f.url)} | {line} |"
+        )
+    parts += [
+        "",
+        "Run `roadmap-bot explain URL` to see how a verdict was reached.",
+        state_marker(OPEN),
+    ]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,220 @@
+"""Judging: pure (history + report + freshness) -> findings, behind the outage guard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.curate.model import (
+    SEVERITY,
+    Finding,
+    FindingKind,
+    Judgement,
+    LinkEvidence,
+    Place,
+    finding_key,
+)
+from bot.curate.settings import CurateSettings
+from bot.history.model import History, UrlHistory
+from bot.model import LinkResult, Reason, Report, Source, Status
+
+REACHABLE = frozenset({Status.OK, Status.REDIRECTED})
+# Failures that say "could not talk to the host at all": when most hosts fail like this the
+# machine (or its network) is the problem, not the links.
+CONNECTION_LEVEL = frozenset(
+    {
+        Reason.DNS,
+        Reason.DNS_TEMPORARY,
+        Reason.CONNECTION_REFUSED,
+        Reason.CONNECTION_RESET,
+        Reason.TIMEOUT,
+        Reason.TLS,
+        Reason.DEADLINE,
+    }
+)
+Freshness = Mapping[str, Mapping[str, Any]]
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _host_down(results: list[LinkResult]) -> bool:
+    return all(r.status not in REACHABLE and r.reason in CONNECTION_LEVEL for r in results)
+
+
+def outage_reason(report: Report, settings: CurateSettings) -> str | None:
+    """Why this run must not be acted on, or None when it looks healthy."""
+    if report.inconclusive:
+        return report.inconclusive_reason or "the checker marked the run inconclusive"
+    for result in report.links:
+        if result.url in settings.canaries and result.status not in REACHABLE:
+            return f"canary {result.url} failed ({result.reason})"
+    by_host: dict[str, list[LinkResult]] = defaultdict(list)
+    for result in report.links:
+        if result.status is not Status.SKIPPED:
+            by_host[(urlsplit(result.url).hostname or "").lower()].append(result)
+    down = sum(1 for results in by_host.values() if _host_down(results))
+    if len(by_host) >= settings.outage_min_hosts and down > settings.outage_ratio * len(by_host):
+        return f"{down} of {len(by_host)} hosts failed at connection level"
+    return None
+
+
+def place_of(source: Source) -> Place:
+    return Place(source.file, source.line, source.section, source.resource, source.resource_id)
+
+
+def evidence(result: LinkResult, past: UrlHistory | None) -> LinkEvidence:
+    return LinkEvidence(
+        url=result.url,
+        status=result.status.value,
+        reason=result.reason,
+        http_status=result.http_status,
+        final_url=result.final_url,
+        redirects=result.redirects,
+        first_failing=past.failing_since if past else None,
+        failures=past.failures if past else 0,
+        last_ok=past.last_ok if past else None,
+    )
+
+
+def confirmed_broken(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> bool:
+    """Broken on enough consecutive runs, spread over enough hours (one bad night is not proof)."""
+    if past is None or past.status != Status.BROKEN.value or past.runs < settings.confirm_runs:
+        return False
+    return (now - parse_time(past.since)).total_seconds() >= settings.confirm_hours * 3600
+
+
+def link_kind(
+    result: LinkResult, past: UrlHistory | None, now: datetime, settings: CurateSettings
+) -> FindingKind | None:
+    if result.status is Status.BROKEN:
+        return FindingKind.BROKEN if confirmed_broken(past, now, settings) else None
+    if result.status in (Status.ERROR, Status.BLOCKED):
+        streak = past.failures if past else 0
+        return FindingKind.MANUAL if streak >= settings.manual_check_runs else None
+    if result.status is Status.REDIRECTED and result.final_url:
+        return FindingKind.MOVED
+    return None
+
+
+def link_findings(
+    report: Report, history: History, now: datetime, settings: CurateSettings
+) -> Iterable[Finding]:
+    for result in report.links:
+        if settings.ignored(result.url):
+            continue
+        past = history.urls.get(result.url)
+        kind = link_kind(result, past, now, settings)
+        if kind is None:
+            continue
+        for source in result.sources or (Source(file="?"),):
+            yield Finding(
+                kind=kind,
+                key=finding_key(source.resource_id, result.url),
+                url=result.url,
+                place=place_of(source),
+                link=evidence(result, past),
+                replacement=result.final_url if kind is FindingKind.MOVED else None,
+                low_priority=kind is FindingKind.MANUAL,
+            )
+
+
+def _replacement(record: Mapping[str, Any]) -> str | None:
+    suggestion = record.get("suggestion") or {}
+    return suggestion.get("url") if suggestion.get("action") == "replace_url" else None
+
+
+def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[Finding]:
+    for rid, record in freshness.items():
+        url = record.get("url")
+        if record.get("verdict") != "stale" or (url and settings.ignored(url)):
+            continue
+        place = Place(
+            file=settings.roadmap_path,
+            section=record.get("section"),
+            resource=record.get("title"),
+            resource_id=rid,
+        )
+        yield Finding(
+            FindingKind.STALE,
+            finding_key(rid, url),
+            url,
+            place,
+            freshness=record,
+            replacement=_replacement(record),
+            low_priority=record.get("priority") == "low",
+        )
+
+
+def _most_severe(findings: Iterable[Finding], freshness: Freshness) -> tuple[Finding, ...]:
+    chosen: dict[str, Finding] = {}
+    for finding in findings:
+        current = chosen.get(finding.key)
+        if current is None or SEVERITY[finding.kind] < SEVERITY[current.kind]:
+            chosen[finding.key] = finding
+    return tuple(_with_freshness(chosen[key], freshness) for key in sorted(chosen))
+
+
+def _with_freshness(finding: Finding, freshness: Freshness) -> Finding:
+    record = freshness.get(finding.place.resource_id or "")
+    if record is None or finding.freshness:
+        return finding
+    return replace(
+        finding, freshness=record, replacement=finding.replacement or _replacement(record)
+    )
+
+
+def health(report: Report, freshness: Freshness | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Keys whose link answered this run, and keys proven fresh this run."""
+    reachable = frozenset(
+        finding_key(s.resource_id, r.url)
+        for r in report.links
+        if r.status in REACHABLE
+        for s in r.sources
+    )
+    fresh = frozenset(
+        finding_key(rid, rec.get("url"))
+        for rid, rec in (freshness or {}).items()
+        if rec.get("verdict") == "fresh"
+    )
+    return reachable, fresh
+
+
+def present_keys(report: Report, freshness: Freshness | None) -> frozenset[str]:
+    keys = {finding_key(s.resource_id, r.url) for r in report.links for s in r.sources}
+    keys |= {finding_key(rid, rec.get("url")) for rid, rec in (freshness or {}).items()}
+    return frozenset(keys)
+
+
+def judge(
+    history: History,
+    report: Report,
+    freshness: Freshness | None,
+    now: datetime,
+    settings: CurateSettings,
+    *,
+    partial: bool = False,
+) -> Judgement:
+    """Findings for this run; `history` must already hold this run (fold first).
+
+    An unhealthy run yields no findings and proves nothing healthy: nothing gets acted on.
+    """
+    reason = outage_reason(report, settings)
+    if reason is not None:
+        return Judgement(inconclusive_reason=reason)
+    found = [
+        *link_findings(report, history, now, settings),
+        *stale_findings(freshness or {}, settings),
+    ]
+    reachable, fresh = health(report, freshness)
+    return Judgement(
+        findings=_most_severe(found, freshness or {}),
+        reachable=reachable,
+        fresh=fresh,
+        present=None if partial else present_keys(report, freshness),
+    )

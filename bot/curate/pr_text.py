@@ -1,0 +1,62 @@
+"""The fixes pull request's title and body, built purely from the fixes."""
+
+from __future__ import annotations
+
+from bot.curate.escape import code, inline, link
+from bot.curate.fingerprint import fix_marker
+from bot.curate.issue_text import Context, permalink
+from bot.curate.model import Fix, FixKind
+
+KIND_TEXT = {
+    FixKind.REDIRECT: "permanent redirect",
+    FixKind.HTTPS: "http → https",
+    FixKind.TRACKING: "tracking parameters removed",
+    FixKind.RENAMED_REPO: "renamed repository",
+}
+PR_MARKER = "<!-- roadmap-bot:fixes-pr -->"
+
+
+def pr_title(fixes: tuple[Fix, ...]) -> str:
+    noun = "link" if len(fixes) == 1 else "links"
+    return f"roadmap-bot: update {len(fixes)} {noun} (mechanical fixes)"
+
+
+def _where(fix: Fix, context: Context) -> str:
+    shown = []
+    for place in fix.places[:5]:
+        label = f"{place.resource or place.resource_id or place.file} (line {place.line})"
+        shown.append(link(label, permalink(context, place.file, place.line)))
+    return ", ".join(shown) or "—"
+
+
+def change_block(fix: Fix, context: Context) -> list[str]:
+    kinds = ", ".join(KIND_TEXT[kind] for kind in fix.kinds)
+    return [
+        fix_marker(fix.fix_id),
+        f"#### {inline(kinds)}",
+        f"- **Where:** {_where(fix, context)}",
+        f"- **Old:** {code(fix.old)}",
+        f"- **New:** {code(fix.new)}",
+        *(f"- Evidence: {line}" for line in fix.evidence),
+        "",
+    ]
+
+
+def pr_body(fixes: tuple[Fix, ...], context: Context) -> str:
+    """Each change with its evidence; hidden markers let a rejected change be recognised."""
+    parts = [
+        PR_MARKER,
+        "### Mechanical link fixes",
+        "",
+        "Each change below was proven by this run of roadmap-bot. `roadmap.yaml` is edited "
+        "in place (only the changed values), and `README.md` is re-rendered from it.",
+        "",
+    ]
+    for fix in fixes:
+        parts += change_block(fix, context)
+    parts += [
+        "If a change is wrong, close this PR without merging: the bot will not propose "
+        "the rejected changes again (other fixes come back in a new PR).",
+        "",
+    ]
+    return "\n".join(parts)

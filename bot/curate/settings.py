@@ -1,0 +1,133 @@
+"""Curation policy as frozen settings, and the `curate:` section of roadmap-bot.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from bot.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Label names; `ignore` is the maintainers' "leave this alone" label."""
+
+    bot: str = "roadmap-bot"
+    broken: str = "roadmap-bot:broken-link"
+    moved: str = "roadmap-bot:moved"
+    stale: str = "roadmap-bot:stale"
+    manual: str = "roadmap-bot:needs-manual-check"
+    low_priority: str = "priority: low"
+    ignore: str = "roadmap-bot:ignore"
+
+
+@dataclass(frozen=True, slots=True)
+class CurateSettings:
+    """When a verdict becomes an issue, and how the bot names its things on GitHub."""
+
+    confirm_runs: int = 2  # broken: this many consecutive broken runs ...
+    confirm_hours: float = 20.0  # ... spanning at least this long
+    manual_check_runs: int = 5  # error/blocked streak before a "needs manual check"
+    reopen_days: float = 30.0  # a bot-closed issue breaking again within this is reopened
+    digest: bool = False  # one digest issue instead of one per resource
+    ignore_urls: tuple[str, ...] = ()  # globs over the whole URL
+    ignore_domains: tuple[str, ...] = ()  # globs over the host, e.g. "*.linkedin.com"
+    canaries: tuple[str, ...] = ()  # URLs that must be reachable for a run to count
+    outage_ratio: float = 0.5  # share of hosts failing at connection level -> inconclusive
+    outage_min_hosts: int = 3
+    labels: Labels = field(default_factory=Labels)
+    branch: str = "roadmap-bot/fixes"
+    roadmap_path: str = "roadmap.yaml"
+    readme_path: str = "README.md"
+
+    def ignored(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(fnmatchcase(url, pattern) for pattern in self.ignore_urls) or any(
+            fnmatchcase(host, pattern.lower()) for pattern in self.ignore_domains
+        )
+
+
+_LABELS = Labels()
+
+
+class _LabelsModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    bot: str = _LABELS.bot
+    broken: str = _LABELS.broken
+    moved: str = _LABELS.moved
+    stale: str = _LABELS.stale
+    manual: str = _LABELS.manual
+    low_priority: str = _LABELS.low_priority
+    ignore: str = _LABELS.ignore
+
+
+class _CurateModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    confirm_runs: int = Field(default=2, ge=1, le=9)
+    confirm_hours: float = Field(default=20.0, ge=0)
+    manual_check_runs: int = Field(default=5, ge=1, le=9)  # history counters stop at 10
+    reopen_days: float = Field(default=30.0, ge=0)
+    digest: bool = False
+    ignore_urls: list[str] = []
+    ignore_domains: list[str] = []
+    canaries: list[str] = []
+    outage_ratio: float = Field(default=0.5, gt=0, le=1)
+    outage_min_hosts: int = Field(default=3, ge=1)
+    labels: _LabelsModel = _LabelsModel()
+    branch: str = Field(default="roadmap-bot/fixes", pattern=r"^[A-Za-z0-9._/-]+$")
+    roadmap_path: str = "roadmap.yaml"
+    readme_path: str = "README.md"
+
+
+def settings_from_mapping(section: dict[str, Any]) -> CurateSettings:
+    """Settings from a parsed `curate:` mapping."""
+    try:
+        model = _CurateModel.model_validate(section)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(
+            f"curate.{where}: {str(error['msg']).removeprefix('Value error, ')}"
+        ) from exc
+    data = model.model_dump(exclude={"labels"})
+    for key in ("ignore_urls", "ignore_domains", "canaries"):
+        data[key] = tuple(data[key])
+    return CurateSettings(**data, labels=Labels(**model.labels.model_dump()))
+
+
+def load_curate_config(path: str | None) -> CurateSettings:
+    """The `curate:` section of roadmap-bot.yaml (defaults when absent)."""
+    if path is None:
+        return CurateSettings()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = YAML(typ="rt").load(handle)
+    except FileNotFoundError:
+        return CurateSettings()
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path) from exc
+    if not isinstance(document, CommentedMap) or document.get("curate") is None:
+        return CurateSettings()
+    section = document["curate"]
+    line = document.lc.key("curate")[0] + 1
+    if not isinstance(section, CommentedMap):
+        raise ConfigError("`curate:` must be a mapping", path, line)
+    try:
+        return settings_from_mapping(_plain(section))
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path, line) from exc
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node

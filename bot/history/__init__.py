@@ -1,0 +1,1 @@
+"""Memory across nights: what each URL and resource looked like on earlier runs."""

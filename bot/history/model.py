@@ -1,0 +1,128 @@
+"""Frozen history records per URL and per resource, and their stable JSON form.
+
+Only facts that change when the world changes are stored: a status and the run it began
+(`since`), saturating run counters, validators and freshness. A quiet night (every link as
+it was) therefore folds into a byte-identical file and the workflow makes no commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+SCHEMA_VERSION = 1
+RECENT_LIMIT = 14  # status changes kept per URL (the report's sparkline shows at most 14)
+RUNS_CAP = 10  # counters stop here: every policy threshold is below it, and a long-broken
+#                link must stop changing the file night after night
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A status change: from run `at` on, the URL answered `status`."""
+
+    at: str
+    status: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"at": self.at, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class UrlHistory:
+    """One URL across runs; times are ISO 8601 UTC strings (``2026-11-28T03:00:00Z``)."""
+
+    url: str
+    status: str
+    reason: str
+    since: str  # first run of the current status
+    runs: int = 1  # consecutive runs with this status (saturates at RUNS_CAP)
+    failing_since: str | None = None  # first run of the current failing streak
+    failures: int = 0  # consecutive failing runs, any failing status (saturates)
+    last_ok: str | None = None  # start of the last reachable spell before the failure
+    recent: tuple[Mark, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "since": self.since,
+            "runs": self.runs,
+            "failing_since": self.failing_since,
+            "failures": self.failures,
+            "last_ok": self.last_ok,
+            "recent": [mark.to_json() for mark in self.recent],
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+        }
+
+    @classmethod
+    def from_json(cls, url: str, data: Mapping[str, Any]) -> UrlHistory:
+        return cls(
+            url=url,
+            status=str(data["status"]),
+            reason=str(data.get("reason") or ""),
+            since=str(data["since"]),
+            runs=int(data.get("runs") or 1),
+            failing_since=data.get("failing_since"),
+            failures=int(data.get("failures") or 0),
+            last_ok=data.get("last_ok"),
+            recent=tuple(Mark(str(m["at"]), str(m["status"])) for m in data.get("recent") or ()),
+            etag=data.get("etag"),
+            last_modified=data.get("last_modified"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceHistory:
+    """One roadmap resource's freshness verdict and the run it was first given."""
+
+    resource_id: str
+    verdict: str
+    since: str
+    last_updated: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "since": self.since, "last_updated": self.last_updated}
+
+    @classmethod
+    def from_json(cls, resource_id: str, data: Mapping[str, Any]) -> ResourceHistory:
+        return cls(resource_id, str(data["verdict"]), str(data["since"]), data.get("last_updated"))
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Everything remembered; keyed by URL and by resource id."""
+
+    urls: Mapping[str, UrlHistory] = field(default_factory=_empty)
+    resources: Mapping[str, ResourceHistory] = field(default_factory=_empty)
+
+    def to_json(self) -> dict[str, Any]:
+        # Sorted keys: the same history always serialises to the same bytes.
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "urls": {url: self.urls[url].to_json() for url in sorted(self.urls)},
+            "resources": {rid: self.resources[rid].to_json() for rid in sorted(self.resources)},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> History:
+        urls = {
+            url: UrlHistory.from_json(url, item) for url, item in (data.get("urls") or {}).items()
+        }
+        resources = {
+            rid: ResourceHistory.from_json(rid, item)
+            for rid, item in (data.get("resources") or {}).items()
+        }
+        return cls(MappingProxyType(urls), MappingProxyType(resources))
+
+    def sparkline(self) -> dict[str, list[dict[str, str]]]:
+        """The report's `history` extra: per URL, its recent status changes, oldest first."""
+        return {url: [m.to_json() for m in self.urls[url].recent] for url in sorted(self.urls)}
