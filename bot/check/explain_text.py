@@ -1,0 +1,85 @@
+"""The text of `roadmap-bot explain`: every request, the redirect chain and the deciding rule."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.check.observation import Exchange, Observation, Verdict
+
+# Response headers worth showing, in this order: they are what the rules look at.
+SHOWN_HEADERS = (
+    "location", "retry-after", "server", "cf-mitigated", "x-datadome", "x-sucuri-id",
+    "x-amzn-waf-action", "x-vercel-mitigated", "set-cookie", "content-type", "content-length",
+    "etag", "last-modified",
+)
+MAX_VALUE = 160
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def explain_lines(observation: Observation, verdict: Verdict) -> list[str]:
+    """Plain-text lines explaining how `verdict` was reached for `observation`."""
+    lines = [f"url: {observation.url}"]
+    for exchange in observation.exchanges:
+        lines.extend(exchange_lines(exchange))
+    if not observation.exchanges:
+        lines.append("no request was made")
+    lines.extend(_chain_lines(observation))
+    lines.append(_final_line(observation))
+    lines.append(verdict_line(verdict))
+    return lines
+
+
+def exchange_lines(exchange: Exchange) -> list[str]:
+    """One line for the request and its outcome, then the headers that mattered."""
+    outcome = (f"{exchange.status}" if exchange.status is not None
+               else f"failed: {exchange.failure.value if exchange.failure else 'no answer'}")
+    detail = f" ({_clean(exchange.detail)})" if exchange.detail else ""
+    lines = [f"{exchange.method} {exchange.url} -> {outcome} in {exchange.elapsed_ms} ms{detail}"]
+    return lines + [f"    {name}: {value}" for name, value in shown_headers(exchange.headers)]
+
+
+def shown_headers(headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The headers `explain` shows, in a fixed order; cookie values are hidden (only their
+    names say anything about bot protection) and long values cut."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    shown = []
+    for name in SHOWN_HEADERS:
+        if name in lowered:
+            value = _cookie_names(lowered[name]) if name == "set-cookie" else lowered[name]
+            shown.append((name, _clean(value)))
+    return shown
+
+
+def _cookie_names(value: str) -> str:
+    names = re.findall(r"(?:^|,\s*)([A-Za-z0-9_\-.]+)=", value)
+    return ", ".join(f"{name}=…" for name in names) or "…"
+
+
+def _clean(value: str, limit: int = MAX_VALUE) -> str:
+    # Page-controlled text: no control characters (terminal escapes), bounded length.
+    value = _CONTROL.sub(" ", value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _chain_lines(observation: Observation) -> list[str]:
+    if not observation.hops:
+        return []
+    steps = [f"{hop.url} ({hop.status})" for hop in observation.hops]
+    end = observation.final_url or "?"
+    return [f"redirects: {' -> '.join(steps)} -> {end}"]
+
+
+def _final_line(observation: Observation) -> str:
+    answer = (f"HTTP {observation.final_status}" if observation.final_status is not None
+              else f"no answer ({observation.failure.value if observation.failure else 'unknown'})")
+    where = observation.final_url or observation.url
+    return (f"final: {where} {answer} after {observation.attempts} attempt(s), "
+            f"{observation.elapsed_ms} ms")
+
+
+def verdict_line(verdict: Verdict) -> str:
+    """``verdict: broken (http_404) — decided by rule status-table:404: HTTP 404: not found``"""
+    detail = f": {_clean(verdict.detail, 2 * MAX_VALUE)}" if verdict.detail else ""
+    decided = f"decided by rule {verdict.rule}{detail}"
+    return f"verdict: {verdict.status.value} ({verdict.reason}) — {decided}"
