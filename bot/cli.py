@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "freshness",
     "curate",
     "run",
+    "check_changed",
 )
 
 EXIT_OK = 0
@@ -42,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = _command_module(name)
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        cli_name = name.replace("_", "-")  # module check_changed -> `roadmap-bot check-changed`
+        sub = subparsers.add_parser(cli_name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.run)
     return parser
