@@ -313,7 +313,8 @@ class SimWeb:
         host = SimHost(name=name, address=address or self._address())
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", host.handle)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        # A short shutdown: handlers held by a Gate or latency must not delay teardown.
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.1)
         await runner.setup()
         site = web.TCPSite(runner, host.address, 0)
         await site.start()

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import Any
 
@@ -16,7 +15,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from bot.check.classify import ClassifyRules
 from bot.errors import ConfigError
+from bot.urls import host_matches
 
 USER_AGENT = "roadmap-bot/0.1 (+https://github.com/marvelousmlops/mlops_roadmap_2024)"
 KIB = 1024
@@ -40,7 +41,7 @@ def _no_headers() -> Mapping[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class DomainRule:
-    """Per-host knowledge from config; `host` is a glob such as ``*.linkedin.com``."""
+    """Per-host knowledge from config; `host` matches itself and its subdomains."""
 
     host: str
     accept: frozenset[int] = frozenset()  # status codes that count as ok on this host
@@ -49,7 +50,7 @@ class DomainRule:
     headers: Mapping[str, str] = field(default_factory=_no_headers)
 
     def matches(self, host: str) -> bool:
-        return fnmatchcase(host.lower(), self.host.lower())
+        return host_matches(host, self.host.removeprefix("*."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,14 @@ class CheckSettings:
     exclude: tuple[re.Pattern[str], ...] = ()
     domains: tuple[DomainRule, ...] = ()
     remaps: tuple[Remap, ...] = DEFAULT_REMAPS
+    soft_404_markers: tuple[re.Pattern[str], ...] = ()  # extra title/h1 regexes
+
+    @property
+    def classify_rules(self) -> ClassifyRules:
+        """What `classify` needs of the config: accepted codes per host, extra markers."""
+        accepted = tuple((rule.host.removeprefix("*."), rule.accept) for rule in self.domains
+                         if rule.accept)
+        return ClassifyRules(accepted=accepted, soft_404_patterns=self.soft_404_markers)
 
     def rule_for(self, host: str) -> DomainRule | None:
         return next((rule for rule in self.domains if rule.matches(host)), None)
@@ -191,8 +200,9 @@ class _CheckModel(_Strict):
     exclude: list[str] = []
     domains: list[_DomainModel] = []
     remaps: list[_RemapModel] = []
+    soft_404_markers: list[str] = []
 
-    @field_validator("exclude")
+    @field_validator("exclude", "soft_404_markers")
     @classmethod
     def _patterns_compile(cls, value: list[str]) -> list[str]:
         for pattern in value:
@@ -208,7 +218,9 @@ class _CheckModel(_Strict):
 
 
 def _to_settings(model: _CheckModel) -> CheckSettings:
-    data = model.model_dump(exclude={"trusted_networks", "resolve", "exclude", "domains", "remaps"})
+    data = model.model_dump(
+        exclude={"trusted_networks", "resolve", "exclude", "domains", "remaps", "soft_404_markers"}
+    )
     return CheckSettings(
         **data,
         trusted_networks=tuple(
@@ -216,6 +228,7 @@ def _to_settings(model: _CheckModel) -> CheckSettings:
         ),
         resolve=MappingProxyType({h.lower(): tuple(a) for h, a in model.resolve.items()}),
         exclude=tuple(re.compile(p) for p in model.exclude),
+        soft_404_markers=tuple(re.compile(p, re.IGNORECASE) for p in model.soft_404_markers),
         domains=tuple(_domain(d) for d in model.domains),
         remaps=DEFAULT_REMAPS + tuple(
             Remap(r.name, re.compile(r.match), r.replace) for r in model.remaps

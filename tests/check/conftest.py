@@ -44,3 +44,9 @@ async def beta(web: SimWeb) -> SimHost:
 async def client(settings: CheckSettings, web: SimWeb) -> AsyncIterator[HttpClient]:
     async with open_client(replace(settings, resolve=web.resolve_table())) as http:
         yield http
+
+
+@pytest.fixture
+def sim(web: SimWeb) -> SimWeb:
+    """The simulated web, for tests that also need `aiohttp.web` under its usual name."""
+    return web

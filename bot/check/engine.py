@@ -1,0 +1,380 @@
+"""The async engine: schedules every link over one HTTP session under global and per-host
+limits, retries what is transient, and turns each observation into a `LinkResult`.
+
+Scheduling: each host is a lane with a queue of links and at most `per_host` slots; a slot
+is a ticket in one shared ready-queue that `concurrency` workers take from. A worker holds a
+ticket only while it checks that host's link, so a slow host ties up at most its own slots and
+never a worker that another host's link could use. Memory stays bounded: links wait as small
+jobs in their lane, only the links in flight hold a body prefix, results keep no body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from bot.check.classify import classify
+from bot.check.http import HttpClient, open_client
+from bot.check.inconclusive import run_health
+from bot.check.observation import Exchange, Failure, Observation, Verdict
+from bot.check.results import skipped_result, to_link_result
+from bot.check.settings import CheckSettings
+from bot.model import Link, LinkResult, PageSnapshot, Reason, Report
+from bot.urls import host_key, host_of, is_http, normalize, scheme_of, url_problem
+
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], datetime]
+PageHook = Callable[[PageSnapshot], Mapping[str, Any]]
+Validators = Mapping[str, tuple[str | None, str | None]]
+Progress = Callable[[LinkResult], None]
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+RETRY_FAILURES = frozenset({Failure.TIMEOUT, Failure.CONNECTION_RESET, Failure.DNS_TEMPORARY})
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---- pure policy ----------------------------------------------------------------------------
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None if unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))  # delta-seconds (fractions tolerated)
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, float((moment - now).total_seconds()))
+
+
+def backoff(attempt: int, settings: CheckSettings, jitter: float) -> float:
+    """Exponential backoff with equal jitter: half fixed, half random (`jitter` in [0, 1))."""
+    ceiling = min(settings.backoff_max, settings.backoff_base * 2.0 ** (attempt - 1))
+    return ceiling / 2 + ceiling / 2 * jitter
+
+
+def retry_delay(
+    observation: Observation, attempt: int, settings: CheckSettings, jitter: float, now: datetime
+) -> float | None:
+    """How long to wait before trying again, or None when this answer is final."""
+    if attempt > settings.retries:
+        return None
+    transient = observation.failure in RETRY_FAILURES or (
+        observation.failure is None and observation.final_status in RETRY_STATUSES
+    )
+    if not transient:
+        return None
+    wait = backoff(attempt, settings, jitter)
+    if observation.final_status in RETRY_AFTER_STATUSES:
+        asked = retry_after_seconds(observation.final_headers.get("retry-after"), now)
+        if asked is not None and asked > settings.max_retry_after:
+            return None  # the server asks for longer than we may wait: report it as it stands
+        wait = max(wait, asked or 0.0)
+    return wait
+
+
+def prescreen(link: Link, settings: CheckSettings) -> LinkResult | None:
+    """The result for a link that is not requested at all, or None when it must be checked."""
+    if settings.is_excluded(link.url):
+        return skipped_result(link, Reason.EXCLUDED)
+    if scheme_of(link.url) not in {"http", "https"}:
+        return skipped_result(link, Reason.UNSUPPORTED_SCHEME)
+    if not is_http(link.url) or url_problem(link.url) is not None:
+        return skipped_result(link, Reason.INVALID_URL)
+    return None
+
+
+def response_validators(
+    observation: Observation, sent: tuple[str | None, str | None] | None
+) -> dict[str, str]:
+    """ETag / Last-Modified for the history, so the next run can ask conditionally."""
+    headers = observation.final_headers
+    etag, modified = headers.get("etag"), headers.get("last-modified")
+    if observation.final_status == 304 and sent:
+        etag, modified = etag or sent[0], modified or sent[1]
+    found = {"etag": etag, "last_modified": modified}
+    return {key: value for key, value in found.items() if value}
+
+
+def is_html_success(observation: Observation) -> bool:
+    status = observation.final_status or 0
+    content_type = observation.final_headers.get("content-type", "").lower()
+    return 200 <= status < 300 and ("html" in content_type or not content_type)
+
+
+def deadline_observation(url: str) -> Observation:
+    exchange = Exchange("GET", url, failure=Failure.DEADLINE, detail="the run's deadline passed")
+    return Observation(url=url, exchanges=(exchange,), failure=Failure.DEADLINE)
+
+
+# ---- checking one URL -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One link waiting in its host's lane; `target` is what is requested (after remaps)."""
+
+    index: int
+    link: Link
+    target: str
+    remap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checker:
+    """Checks one URL end to end: observe with retries, classify, build the result."""
+
+    client: HttpClient
+    settings: CheckSettings
+    page_hook: PageHook | None = None
+    validators: Validators = field(default_factory=dict)
+    clock: Clock = utc_now
+    sleep: Sleep = asyncio.sleep
+    jitter: Callable[[], float] = random.random
+
+    async def observe(self, url: str, sent: tuple[str | None, str | None] | None) -> Observation:
+        """Observe `url`, retrying transient failures; every attempt's exchanges are kept."""
+        start, exchanges = time.monotonic(), list[Exchange]()
+        attempt = 0
+        while True:
+            attempt += 1
+            observation = await self.client.observe(url, sent, want_body=self.page_hook is not None)
+            exchanges.extend(observation.exchanges)
+            wait = retry_delay(observation, attempt, self.settings, self.jitter(), self.clock())
+            if wait is None:
+                break
+            exchanges.append(Exchange("GET", url, detail=f"retry in {wait:.2f} s"))
+            await self.sleep(wait)
+        return replace(
+            observation, url=url, exchanges=tuple(exchanges), attempts=attempt,
+            elapsed_ms=int((time.monotonic() - start) * 1000),
+        )
+
+    async def check(self, job: Job) -> LinkResult:
+        sent = self.validators.get(job.link.url) or self.validators.get(job.target)
+        observation = await self.observe(job.target, sent)
+        verdict = self.verdict(observation)
+        metadata = self.metadata(observation, verdict, sent)
+        if job.remap:
+            metadata["checked_as"] = job.target
+            metadata["remap"] = job.remap
+        return to_link_result(job.link, observation, verdict, self.clock(), metadata)
+
+    def verdict(self, observation: Observation) -> Verdict:
+        return classify(observation, self.settings.classify_rules)
+
+    def metadata(
+        self, observation: Observation, verdict: Verdict, sent: tuple[str | None, str | None] | None
+    ) -> dict[str, Any]:
+        metadata: dict[str, Any] = {}
+        if self.page_hook is not None and is_html_success(observation):
+            metadata.update(self.scrape(observation))
+        metadata.update(response_validators(observation, sent))
+        return metadata
+
+    def scrape(self, observation: Observation) -> Mapping[str, Any]:
+        assert self.page_hook is not None
+        snapshot = PageSnapshot(
+            url=observation.final_url or observation.url,
+            http_status=observation.final_status or 0,
+            headers=observation.final_headers,
+            body=observation.body,
+            encoding=observation.encoding,
+        )
+        try:
+            return self.page_hook(snapshot)
+        except Exception as exc:  # a hostile page must not end a 10,000-link run
+            return {"scrape_error": f"{type(exc).__name__}: {exc}"[:200]}
+
+
+# ---- scheduling -----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Lane:
+    """One host's queue of jobs; its tickets in the ready-queue are its free slots."""
+
+    host: str
+    pending: deque[Job]
+    slots: int
+    delay: float
+
+
+class Scheduler:
+    """`concurrency` workers take host tickets from one ready-queue (see the module docstring)."""
+
+    def __init__(self, checker: Checker, lanes: Sequence[Lane], total: int,
+                 on_result: Callable[[int, LinkResult], None]) -> None:
+        self._checker = checker
+        self._lanes = lanes
+        self._total = total
+        self._done = 0
+        self._on_result = on_result
+        self._ready: asyncio.Queue[Lane | None] = asyncio.Queue()
+        self._timers: set[asyncio.Task[None]] = set()
+        self._workers = max(1, min(checker.settings.concurrency, total))
+
+    async def run(self) -> None:
+        if self._total == 0:
+            return
+        self._issue_tickets()
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self._workers):
+                    group.create_task(self._worker())
+        finally:
+            for timer in self._timers:
+                timer.cancel()
+
+    def _issue_tickets(self) -> None:
+        # Round-robin over hosts, so the first requests are spread over every site.
+        rounds = max(lane.slots for lane in self._lanes)
+        for slot in range(rounds):
+            for lane in self._lanes:
+                if slot < min(lane.slots, len(lane.pending)):
+                    self._ready.put_nowait(lane)
+
+    async def _worker(self) -> None:
+        while True:
+            lane = await self._ready.get()
+            if lane is None:
+                return
+            if not lane.pending:
+                continue  # a ticket given back while a sibling slot took the last link
+            job = lane.pending.popleft()
+            result = await self._checker.check(job)
+            self._finish(job, result)
+            self._give_back(lane)
+
+    def _finish(self, job: Job, result: LinkResult) -> None:
+        self._on_result(job.index, result)
+        self._done += 1
+        if self._done == self._total:
+            for _ in range(self._workers):
+                self._ready.put_nowait(None)
+
+    def _give_back(self, lane: Lane) -> None:
+        if not lane.pending:
+            return  # the slot retires with its host's last link
+        if lane.delay <= 0:
+            self._ready.put_nowait(lane)
+            return
+        timer = asyncio.create_task(self._after_delay(lane))
+        self._timers.add(timer)
+        timer.add_done_callback(self._timers.discard)
+
+    async def _after_delay(self, lane: Lane) -> None:
+        await self._checker.sleep(lane.delay)
+        self._ready.put_nowait(lane)
+
+
+def plan(
+    links: Sequence[Link], settings: CheckSettings
+) -> tuple[list[Lane], dict[int, LinkResult]]:
+    """Lanes of jobs per host, and the results already known without a request."""
+    lanes: dict[str, Lane] = {}
+    known: dict[int, LinkResult] = {}
+    for index, link in enumerate(links):
+        skipped = prescreen(link, settings)
+        if skipped is not None:
+            known[index] = skipped
+            continue
+        target, remap = settings.remap(normalize(link.url))
+        host = host_key(target)
+        if host not in lanes:
+            bare = host_of(target)
+            lanes[host] = Lane(host, deque(), settings.per_host_limit(bare),
+                               settings.delay_for(bare))
+        lanes[host].pending.append(Job(index, link, target, remap))
+    return list(lanes.values()), known
+
+
+# ---- the public entry points ------------------------------------------------------------------
+
+
+async def check_links(
+    links: Sequence[Link],
+    settings: CheckSettings,
+    *,
+    inputs: Sequence[str] = (),
+    page_hook: PageHook | None = None,
+    validators: Validators | None = None,
+    progress: Progress | None = None,
+    clock: Clock = utc_now,
+    sleep: Sleep = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
+) -> Report:
+    """Check every link once; the report lists results in the order of `links`."""
+    generated_at = clock()
+    lanes, known = plan(links, settings)
+    results: list[LinkResult | None] = [known.get(index) for index in range(len(links))]
+
+    def record(index: int, result: LinkResult) -> None:
+        results[index] = result
+        if progress is not None:
+            progress(result)
+
+    for result in known.values():
+        if progress is not None:
+            progress(result)
+    async with open_client(settings) as client:
+        checker = Checker(client, settings, page_hook, validators or {}, clock, sleep, jitter)
+        total = sum(len(lane.pending) for lane in lanes)
+        scheduler = Scheduler(checker, lanes, total, record)
+        try:
+            async with asyncio.timeout(settings.run_deadline):
+                await scheduler.run()
+        except TimeoutError:
+            _fill_deadline(links, results, checker, record)
+    return _report(inputs, generated_at, results)
+
+
+def _fill_deadline(
+    links: Sequence[Link], results: list[LinkResult | None], checker: Checker,
+    record: Callable[[int, LinkResult], None],
+) -> None:
+    for index, link in enumerate(links):
+        if results[index] is None:
+            observation = deadline_observation(normalize(link.url))
+            verdict = checker.verdict(observation)
+            record(index, to_link_result(link, observation, verdict, checker.clock(), {}))
+
+
+def _report(
+    inputs: Sequence[str], generated_at: datetime, results: Sequence[LinkResult | None]
+) -> Report:
+    done = tuple(result for result in results if result is not None)
+    inconclusive, reason = run_health(done)
+    return Report(
+        inputs=tuple(inputs), generated_at=generated_at, links=done,
+        inconclusive=inconclusive, inconclusive_reason=reason if inconclusive else None,
+    )
+
+
+async def explain_url(
+    url: str, settings: CheckSettings, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep
+) -> tuple[Observation, Verdict]:
+    """Observe one URL with every exchange recorded, and the verdict drawn from it."""
+    async with open_client(settings) as client:
+        checker = Checker(client, settings, clock=clock, sleep=sleep)
+        target, _ = settings.remap(normalize(url))
+        observation = await checker.observe(target, None)
+        return observation, checker.verdict(observation)

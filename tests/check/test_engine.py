@@ -1,0 +1,334 @@
+"""The engine over the simulated web: retries, Retry-After, per-host limits, fairness between
+hosts, the run deadline, skips, remaps, the page hook, validators and the run's health."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.check.engine import backoff, check_links, retry_after_seconds
+from bot.check.settings import CheckSettings, DomainRule, Remap
+from bot.model import Link, LinkResult, PageSnapshot, Source, Status
+from tests.simweb import Flaky, Gate, Handler, Page, Redirect, SimHost, SimWeb
+
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+
+
+class Sleeps:
+    """An injected sleep that records what the engine asked for and yields without waiting."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+        await asyncio.sleep(0)
+
+
+def links(*urls: str) -> list[Link]:
+    return [Link(url, (Source("doc.md", n + 1),)) for n, url in enumerate(urls)]
+
+
+async def run(urls: list[str], settings: CheckSettings, **kwargs: Any) -> dict[str, LinkResult]:
+    report = await check_links(links(*urls), settings, **kwargs)
+    return {result.url: result for result in report.links}
+
+
+# ---- pure policy ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        ("Sat, 28 Nov 2026 03:00:30 GMT", 30.0),
+        ("Sat, 28 Nov 2026 02:00:00 GMT", 0.0),  # in the past: no wait
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_seconds(header: str | None, seconds: float | None) -> None:
+    assert retry_after_seconds(header, NOW) == seconds
+
+
+@pytest.mark.parametrize(("attempt", "low", "high"), [(1, 0.25, 0.5), (2, 0.5, 1.0), (3, 1.0, 2.0),
+                                                      (10, 4.0, 8.0)])
+def test_backoff_grows_exponentially_within_jitter(attempt: int, low: float, high: float) -> None:
+    settings = CheckSettings(backoff_base=0.5, backoff_max=8.0)
+    assert backoff(attempt, settings, 0.0) == low
+    assert backoff(attempt, settings, 0.999) == pytest.approx(high, rel=0.01)
+
+
+# ---- retries ----------------------------------------------------------------------------------
+
+
+async def test_flaky_503_then_200_is_ok_after_counted_attempts(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    url = alpha.route("/flaky", Flaky(failures=2, status=503))
+    sleeps = Sleeps()
+    result = (await run([url], settings, sleep=sleeps))[url]
+    assert (result.status, result.reason, result.attempts) == (Status.OK, "http_200", 3)
+    assert alpha.hits["/flaky"] == 3
+    assert len(sleeps.calls) == 2 and sleeps.calls[0] < sleeps.calls[1] * 2
+
+
+async def test_retries_are_bounded(alpha: SimHost, settings: CheckSettings) -> None:
+    url = alpha.route("/down", Flaky(failures=100, status=500))
+    result = (await run([url], settings, sleep=Sleeps()))[url]
+    assert (result.status, result.reason) == (Status.ERROR, "http_500")
+    assert result.attempts == settings.retries + 1 == alpha.hits["/down"]
+
+
+async def test_429_retry_after_is_honoured(alpha: SimHost, settings: CheckSettings) -> None:
+    url = alpha.route("/limited", Flaky(failures=1, status=429, retry_after="0.15"))
+    sleeps = Sleeps()
+    result = (await run([url], replace(settings, backoff_base=0.001), sleep=sleeps))[url]
+    assert result.status is Status.OK and result.attempts == 2
+    assert sleeps.calls == [0.15]
+
+
+async def test_retry_after_beyond_the_bound_is_not_waited(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    url = alpha.route("/later", Flaky(failures=5, status=429, retry_after="3600"))
+    sleeps = Sleeps()
+    result = (await run([url], settings, sleep=sleeps))[url]
+    assert (result.status, result.reason, result.attempts) == (Status.ERROR, "rate_limited", 1)
+    assert sleeps.calls == []
+
+
+async def test_a_404_is_not_retried(alpha: SimHost, settings: CheckSettings) -> None:
+    url = alpha.url("/missing")
+    result = (await run([url], settings, sleep=Sleeps()))[url]
+    assert (result.status, result.reason, result.attempts) == (Status.BROKEN, "http_404", 1)
+
+
+async def test_timeouts_are_retried_then_error(alpha: SimHost, settings: CheckSettings) -> None:
+    url = alpha.route("/slow", Page(latency=5))
+    fast = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
+    result = (await run([url], fast, sleep=Sleeps()))[url]
+    assert (result.status, result.reason, result.attempts) == (Status.ERROR, "timeout", 2)
+
+
+# ---- limits and fairness ------------------------------------------------------------------
+
+
+async def test_per_host_limit_is_respected(alpha: SimHost, settings: CheckSettings) -> None:
+    alpha.latency = 0.02
+    urls = [alpha.route(f"/p{n}", Page()) for n in range(12)]
+    results = await run(urls, replace(settings, concurrency=10, per_host=3))
+    assert all(r.status is Status.OK for r in results.values())
+    assert alpha.max_in_flight == 3
+
+
+async def test_domain_rule_overrides_the_per_host_limit(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    alpha.latency = 0.02
+    urls = [alpha.route(f"/p{n}", Page()) for n in range(6)]
+    rule = DomainRule(host=alpha.address, per_host=1, delay=0.01)
+    sleeps = Sleeps()
+    await run(urls, replace(settings, per_host=4, domains=(rule,)), sleep=sleeps)
+    assert alpha.max_in_flight == 1
+    assert sleeps.calls == [0.01] * 5  # a pause between consecutive requests to the host
+
+
+async def test_global_limit_is_respected(sim: SimWeb, settings: CheckSettings) -> None:
+    in_flight = {"now": 0, "max": 0}
+
+    async def counted(request: web.Request, hit: int) -> web.StreamResponse:
+        in_flight["now"] += 1
+        in_flight["max"] = max(in_flight["max"], in_flight["now"])
+        await asyncio.sleep(0.02)
+        in_flight["now"] -= 1
+        return web.Response(text="ok", content_type="text/html")
+
+    hosts = [await sim.add_host(f"h{n}") for n in range(6)]
+    urls = [host.route(f"/{k}", Handler(counted)) for host in hosts for k in range(4)]
+    await run(urls, replace(settings, concurrency=5, per_host=4))
+    assert in_flight["max"] == 5
+
+
+async def test_one_slow_host_does_not_stall_the_others(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    # Every request to alpha hangs until all of beta's links are done. If a worker waiting on
+    # alpha could hold up beta's links, the gate never opens and the deadline ends the run.
+    gate = Gate(Page())
+    slow = [alpha.route(f"/s{n}", gate) for n in range(6)]
+    fast = [beta.route(f"/f{n}", Page()) for n in range(20)]
+    order: list[str] = []
+
+    def progress(result: LinkResult) -> None:
+        order.append(result.url)
+        if sum(url in fast for url in order) == len(fast):
+            gate.open()
+
+    tight = replace(settings, concurrency=3, per_host=2, run_deadline=10.0, total_timeout=10.0,
+                    first_byte_timeout=10.0)
+    report = await check_links(links(*slow, *fast), tight, progress=progress)
+    assert all(result.status is Status.OK for result in report.links)
+    assert set(order[: len(fast)]) == set(fast)
+    assert gate.waiting <= 6 and alpha.max_in_flight == 2
+
+
+async def test_workers_are_bounded_not_one_task_per_link(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    hosts = [await web.add_host(f"n{n}") for n in range(5)]
+    urls = [host.route(f"/{k}", Page()) for host in hosts for k in range(60)]
+    peak = 0
+
+    def progress(result: LinkResult) -> None:
+        nonlocal peak
+        peak = max(peak, len(asyncio.all_tasks()))
+
+    report = await check_links(links(*urls), replace(settings, concurrency=8), progress=progress)
+    assert len(report.links) == 300
+    # workers + the test's own task + a few aiohttp/server helpers; far below 300
+    assert peak < 8 + 40
+
+
+# ---- the run deadline -------------------------------------------------------------------
+
+
+async def test_deadline_marks_unfinished_links(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    hang = alpha.route("/hang", Gate(Page()))
+    ok = beta.route("/ok", Page())
+    slow = replace(settings, run_deadline=0.4, total_timeout=30.0, first_byte_timeout=30.0)
+    results = await run([hang, ok], slow)
+    assert (results[hang].status, results[hang].reason) == (Status.ERROR, "deadline")
+    assert results[ok].status is Status.OK
+
+
+# ---- skips, remaps, hooks, validators -------------------------------------------------------
+
+
+async def test_skips_without_a_request(alpha: SimHost, settings: CheckSettings) -> None:
+    excluded = alpha.route("/private/x", Page())
+    rule = replace(settings, exclude=(re.compile(r"/private/"),))
+    results = await run([excluded, "mailto:someone@example.org", "ftp://example.org/f"], rule)
+    assert (results[excluded].status, results[excluded].reason) == (Status.SKIPPED, "excluded")
+    assert results["mailto:someone@example.org"].reason == "unsupported_scheme"
+    assert results["ftp://example.org/f"].reason == "unsupported_scheme"
+    assert alpha.requests == 0
+
+
+async def test_private_address_is_skipped_without_allow_private(alpha: SimHost) -> None:
+    url = alpha.route("/ok", Page())
+    results = await run([url], CheckSettings(run_deadline=10))
+    assert (results[url].status, results[url].reason) == (Status.SKIPPED, "private_address")
+    assert alpha.requests == 0
+
+
+async def test_remap_checks_the_public_twin(alpha: SimHost, settings: CheckSettings) -> None:
+    alpha.route("/courses/python", Page("<title>Python</title>"))
+    app_url = alpha.url("/learn/courses/python")
+    remap = Remap("app-to-public", re.compile(r"/learn/courses/"), "/courses/")
+    results = await run([app_url], replace(settings, remaps=(remap,)))
+    result = results[app_url]
+    assert result.status is Status.OK
+    assert result.metadata["remap"] == "app-to-public"
+    assert result.metadata["checked_as"] == alpha.url("/courses/python")
+    assert alpha.hits == {"/courses/python": 1}
+
+
+async def test_page_hook_sees_html_2xx_pages_only(alpha: SimHost, settings: CheckSettings) -> None:
+    page = alpha.route("/page", Page("<title>Fresh</title>", charset="latin-1"))
+    pdf = alpha.route("/file.pdf", Page(b"%PDF-1.7", content_type="application/pdf", charset=None))
+    gone = alpha.url("/gone")
+    seen: list[PageSnapshot] = []
+
+    def hook(snapshot: PageSnapshot) -> Mapping[str, Any]:
+        seen.append(snapshot)
+        return {"title": snapshot.body.decode(snapshot.encoding or "utf-8")[7:12]}
+
+    results = await run([page, pdf, gone], settings, page_hook=hook)
+    assert [snapshot.url for snapshot in seen] == [page]
+    assert seen[0].encoding == "latin-1" and seen[0].http_status == 200
+    assert results[page].metadata["title"] == "Fresh"
+    assert "title" not in results[pdf].metadata
+
+
+async def test_a_failing_page_hook_does_not_end_the_run(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    url = alpha.route("/page", Page())
+
+    def hook(snapshot: PageSnapshot) -> Mapping[str, Any]:
+        raise ValueError("malformed")
+
+    result = (await run([url], settings, page_hook=hook))[url]
+    assert result.status is Status.OK
+    assert result.metadata["scrape_error"] == "ValueError: malformed"
+
+
+async def test_validators_are_kept_and_sent_next_time(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    async def conditional(request: web.Request, hit: int) -> web.StreamResponse:
+        if request.headers.get("If-None-Match") == '"v7"':
+            return web.Response(status=304)
+        headers = {"ETag": '"v7"', "Last-Modified": "Mon, 02 Nov 2026 10:00:00 GMT"}
+        return web.Response(text="<title>x</title>", content_type="text/html", headers=headers)
+
+    url = alpha.route("/doc", Handler(conditional))
+    first = (await run([url], settings))[url]
+    assert first.metadata["etag"] == '"v7"'
+    sent = {url: (first.metadata["etag"], first.metadata["last_modified"])}
+    second = (await run([url], settings, validators=sent))[url]
+    assert second.http_status == 304 and second.status is Status.OK
+    assert second.metadata["etag"] == '"v7"'  # carried over: a 304 need not repeat it
+    assert second.metadata["last_modified"] == "Mon, 02 Nov 2026 10:00:00 GMT"
+
+
+# ---- the run's health -------------------------------------------------------------------------
+
+
+async def test_all_hosts_down_makes_the_run_inconclusive(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    urls = [web.closed_port_url(f"/{n}") for n in range(3)]
+    urls += [f"https://site{n}.invalid/page" for n in range(3)]
+    report = await check_links(links(*urls), settings, sleep=Sleeps())
+    assert report.inconclusive
+    assert report.inconclusive_reason
+
+
+async def test_healthy_run_is_conclusive(alpha: SimHost, settings: CheckSettings) -> None:
+    urls = [alpha.route(f"/{n}", Page()) for n in range(3)] + [alpha.url("/missing")]
+    report = await check_links(links(*urls), settings, inputs=["doc.md"], clock=lambda: NOW)
+    assert not report.inconclusive and report.inconclusive_reason is None
+    assert report.inputs == ("doc.md",) and report.generated_at == NOW
+    assert [result.url for result in report.links] == urls  # input order kept
+    assert report.links[0].checked_at == NOW
+    assert report.links[0].sources == (Source("doc.md", 1),)
+
+
+async def test_redirect_loop_and_permanent_redirect(alpha: SimHost, settings: CheckSettings) -> None:
+    alpha.route("/new", Page())
+    moved = alpha.route("/old", Redirect("/new", 301))
+    alpha.route("/a", Redirect("/b"))
+    loop = alpha.route("/b", Redirect("/a"))
+    results = await run([moved, loop], settings)
+    assert (results[moved].status, results[moved].final_url) == (Status.REDIRECTED,
+                                                                  alpha.url("/new"))
+    assert (results[loop].status, results[loop].reason) == (Status.BROKEN, "redirect_loop")
+
+
+def test_now_is_utc() -> None:
+    from bot.check.engine import utc_now
+
+    assert utc_now().tzinfo is not None and abs(utc_now() - datetime.now(UTC)) < timedelta(1)
