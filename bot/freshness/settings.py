@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -32,7 +32,8 @@ class PolicySettings:
     """Thresholds the policy judges by; per kind where kinds differ."""
 
     stale_after_months: int = 24  # repository/tool: no push (or release) for this long
-    review_after_years: Mapping[str, int] = DEFAULT_REVIEW_AFTER_YEARS
+    review_after_years: Mapping[str, int] = field(
+        default_factory=lambda: DEFAULT_REVIEW_AFTER_YEARS)
     future_tolerance_days: int = 2  # dates further ahead than this are ignored as bogus
 
 
@@ -52,12 +53,7 @@ class FreshnessSettings:
     concurrency: int = 8  # provider requests in flight
     graphql_batch: int = 40  # repositories per GraphQL query
     user_agent: str = "roadmap-bot/0.1 (+https://github.com/marvelousmlops/mlops_roadmap_2024)"
-    policy: PolicySettings = PolicySettings()
-
-    def __repr__(self) -> str:  # slots dataclasses ignore repr=False on fields in some paths
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
-                          if f.name != "github_token")
-        return f"FreshnessSettings({shown}, github_token={'***' if self.github_token else None})"
+    policy: PolicySettings = field(default_factory=PolicySettings)
 
 
 _URL_KEYS = ("github_api", "github_graphql", "youtube", "pypi", "openlibrary", "substack",

@@ -1,0 +1,161 @@
+"""Books: Open Library search by title and author, for editions, years, a newer edition, a link.
+
+Open Library keeps an edition-numbered book either as one work or as one work per edition
+("Python Crash Course, 3rd Edition"). We claim a newer edition only when a search result by the
+same author and with the same base title *names* a higher edition number; edition counts and
+publish years are shown as evidence but never alone make a book stale. No token needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from bot.freshness.providers.http import ProviderError, request
+from bot.freshness.providers.interface import ProviderResult, Signal
+from bot.freshness.record import Evidence
+from bot.freshness.settings import FreshnessSettings
+from bot.roadmap.schema import Kind, Resource
+
+NAME = "openlibrary"
+PUBLIC = "https://openlibrary.org"  # suggested links: the public site, whatever the API base
+FIELDS = "key,title,subtitle,author_name,edition_count,first_publish_year,publish_year"
+LIMIT = 20
+
+ORDINAL_WORDS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}
+_EDITION = re.compile(
+    r"\b(?:(?P<num>\d{1,2})(?:st|nd|rd|th)|(?P<word>" + "|".join(ORDINAL_WORDS) + r"))"
+    r"\s+(?:ed\.?|edition)\b",
+    re.IGNORECASE,
+)
+_EDITION_PHRASE = re.compile(r"[\s,:(\[-]*" + _EDITION.pattern + r"[)\]]?", re.IGNORECASE)
+
+
+def edition_of(title: str) -> int | None:
+    """The edition number a title names ("3rd Edition", "Second edition"), or None."""
+    found = _EDITION.search(title)
+    if not found:
+        return None
+    return int(found["num"]) if found["num"] else ORDINAL_WORDS[found["word"].lower()]
+
+
+def base_title(title: str) -> str:
+    """The title without its edition phrase, normalised for comparison."""
+    text = _EDITION_PHRASE.sub(" ", title).lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One search result (an Open Library work)."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    edition_count: int
+    first_year: int | None
+    last_year: int | None
+
+    @property
+    def url(self) -> str:
+        return f"{PUBLIC}{self.key}"
+
+    @property
+    def edition(self) -> int | None:
+        return edition_of(self.title)
+
+
+def parse_docs(data: Any) -> list[Doc]:
+    docs = data.get("docs") if isinstance(data, dict) else None
+    found = []
+    for doc in docs if isinstance(docs, list) else []:
+        if not isinstance(doc, dict) or not isinstance(doc.get("key"), str):
+            continue
+        title = " ".join(str(part) for part in (doc.get("title"), doc.get("subtitle")) if part)
+        years = [y for y in doc.get("publish_year") or [] if isinstance(y, int)]
+        found.append(Doc(doc["key"], title, tuple(str(a) for a in doc.get("author_name") or []),
+                         int(doc.get("edition_count") or 0),
+                         doc.get("first_publish_year") if isinstance(
+                             doc.get("first_publish_year"), int) else None,
+                         max(years) if years else None))
+    return found
+
+
+def matching(resource: Resource, docs: Sequence[Doc]) -> list[Doc]:
+    """Results with the same base title and (when the roadmap names any) a shared author."""
+    wanted = base_title(resource.title)
+    surnames = {_surname(a) for a in resource.authors}
+    return [
+        doc for doc in docs
+        if (base_title(doc.title) + " ").startswith(wanted + " ")
+        and (not surnames or surnames & {_surname(a) for a in doc.authors})
+    ]
+
+
+def judge_book(resource: Resource, docs: Sequence[Doc]) -> ProviderResult:
+    """Evidence, a newer edition and a suggested link from the search results; pure."""
+    matches = matching(resource, docs)
+    if not matches:
+        return ProviderResult.unknown(NAME, "no matching book in Open Library")
+    best = max(matches, key=lambda d: (d.edition or 0, d.edition_count))
+    main = max(matches, key=lambda d: d.edition_count)
+    evidence = [Evidence("open library work", main.url, "openlibrary:search"),
+                Evidence("editions", str(main.edition_count), "openlibrary:search")]
+    if main.first_year:
+        evidence.append(Evidence("first published", str(main.first_year), "openlibrary:search"))
+    latest = max((d.last_year for d in matches if d.last_year), default=None)
+    if latest:
+        evidence.append(Evidence("latest edition year", str(latest), "openlibrary:search"))
+    named = resource.edition or edition_of(resource.title)
+    if named and best.edition and best.edition > named:
+        evidence.append(Evidence("newer edition", best.title, "openlibrary:search"))
+        return ProviderResult(NAME, title=best.title, evidence=tuple(evidence),
+                              signals=frozenset({Signal.NEWER_EDITION}),
+                              suggested_url=best.url, suggested_text=best.title)
+    link = (best if named and best.edition == named else main).url
+    return ProviderResult(NAME, title=main.title, evidence=tuple(evidence), suggested_url=link)
+
+
+class OpenLibraryProvider:
+    """Books, linked or not."""
+
+    name = NAME
+    only_without_page_date = False
+
+    def __init__(self, settings: FreshnessSettings) -> None:
+        self.base = settings.openlibrary.rstrip("/")
+        self.timeout = settings.timeout
+
+    def matches(self, resource: Resource) -> bool:
+        return resource.kind is Kind.BOOK
+
+    def key(self, resource: Resource) -> str:
+        return f"{NAME}:{base_title(resource.title)}:{','.join(resource.authors).lower()}"
+
+    def search_url(self, resource: Resource) -> str:
+        query = {"title": _EDITION_PHRASE.sub("", resource.title).strip(" ,:"),
+                 "fields": FIELDS, "limit": str(LIMIT)}
+        if resource.authors:
+            query["author"] = resource.authors[0]
+        return f"{self.base}/search.json?{urlencode(query)}"
+
+    async def fetch(self, resource: Resource, http: aiohttp.ClientSession) -> ProviderResult:
+        try:
+            answer = await request(http, self.search_url(resource), timeout=self.timeout)
+            if answer.status != 200:
+                return ProviderResult.unknown(NAME, f"search http_{answer.status}")
+            return judge_book(resource, parse_docs(answer.json()))
+        except ProviderError as exc:
+            return ProviderResult.unknown(NAME, exc.reason)
