@@ -3,23 +3,105 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import sys
+from dataclasses import replace
 
-from bot.errors import NotAvailableError
+from bot.check.engine import check_links
+from bot.check.progress import ProgressDisplay, print_summary, wants_progress
+from bot.check.settings import CheckSettings, load_check_config
+from bot.errors import InputError, NotAvailableError
+from bot.extract.collect import links_from_inputs
+from bot.fileio import atomic_write_text
+from bot.freshness.scrape import scrape_page
+from bot.model import Report
+from bot.report import FORMATS, Renderer
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
+DEFAULT_CONFIG = "roadmap-bot.yaml"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT", default=["roadmap.yaml"])
     parser.add_argument("--format", default="json", choices=["json", "markdown", "sarif", "html"])
     parser.add_argument("--output", metavar="PATH")
-    parser.add_argument("--concurrency", type=int, default=64, metavar="N")
-    parser.add_argument("--per-host", type=int, default=4, metavar="N")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS")
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="requests in flight at once (default: config, else 64)")
+    parser.add_argument("--per-host", type=int, metavar="N",
+                        help="requests in flight per host (default: config, else 4)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="time limit for one request (default: config, else 30)")
     parser.add_argument("--allow-private", action="store_true")
     parser.add_argument("--no-progress", action="store_true")
-    parser.add_argument("--config", metavar="FILE")
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
+    parser.add_argument("--deadline", type=float, metavar="SECONDS",
+                        help="time limit for the whole run; unfinished links are error/deadline")
+
+
+def config_path(given: str | None) -> str | None:
+    if given is not None:
+        return given
+    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
+
+
+def settings_from_args(args: argparse.Namespace) -> CheckSettings:
+    """Config file first, then the flags given on the command line."""
+    settings = load_check_config(config_path(args.config))
+    overrides: dict[str, object] = {}
+    for flag, name in (("concurrency", "concurrency"), ("per_host", "per_host")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            if value < 1:
+                raise InputError(f"--{flag.replace('_', '-')} must be at least 1")
+            overrides[name] = value
+    overrides.update(_timeouts(settings, getattr(args, "timeout", None)))
+    deadline = getattr(args, "deadline", None)
+    if deadline is not None:
+        overrides["run_deadline"] = _positive("--deadline", deadline)
+    if args.allow_private:
+        overrides["allow_private"] = True
+    return replace(settings, **overrides)  # type: ignore[arg-type]
+
+
+def _timeouts(settings: CheckSettings, timeout: float | None) -> dict[str, float]:
+    if timeout is None:
+        return {}
+    total = _positive("--timeout", timeout)
+    return {"total_timeout": total, "connect_timeout": min(settings.connect_timeout, total),
+            "first_byte_timeout": min(settings.first_byte_timeout, total)}
+
+
+def _positive(flag: str, value: float) -> float:
+    if not value > 0:
+        raise InputError(f"{flag} must be a positive number of seconds")
+    return value
+
+
+def renderer_for(name: str) -> Renderer:
+    renderer = FORMATS.get(name)
+    if renderer is None:
+        raise NotAvailableError(f"the {name} report format is not built yet")
+    return renderer
+
+
+def write_report(text: str, output: str | None) -> None:
+    if output:
+        atomic_write_text(output, text)
+    else:
+        sys.stdout.write(text)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("the link checker arrives with issue 3")
+    settings = settings_from_args(args)
+    renderer = renderer_for(args.format)
+    links = links_from_inputs(args.inputs, sys.stdin)
+    show = wants_progress(args.no_progress)
+    with ProgressDisplay(len(links), show) as progress:
+        report: Report = asyncio.run(check_links(
+            links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
+        ))
+    write_report(renderer(report), args.output)
+    print_summary(report, rich_output=show)
+    return 1 if report.has_broken else 0
