@@ -113,8 +113,10 @@ async def open_page(chromium: str, *, dark: bool = False) -> AsyncIterator[Page]
                     scheme = "dark" if dark else "light"
                     await page.send("Emulation.setEmulatedMedia", features=[
                         {"name": "prefers-color-scheme", "value": scheme}])
-                    yield page
-                    page.reader.cancel()
+                    try:
+                        yield page
+                    finally:
+                        page.reader.cancel()
         finally:
             process.terminate()
             process.wait(10)
