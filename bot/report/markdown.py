@@ -31,6 +31,10 @@ FRESHNESS_ICON: Mapping[str, str] = {
     "broken": "🔴", "stale": "🟠", "review": "🟡", "unknown": "⚪", "fresh": "🟢",
 }
 MAX_TEXT = 160
+# GitHub refuses a job summary over 1 MiB; keep well inside it.
+SUMMARY_LIMIT = 1_000_000
+OMITTED = "_Listed in latest.json and on the dashboard; left out here to fit the job summary._"
+CUT_NOTE = "_… the report was cut here to fit the job summary; latest.json has every link._"
 # Statuses listed in full; OK links fold into a <details> block to keep the summary short.
 FOLDED = frozenset({Status.OK, Status.SKIPPED})
 
@@ -69,11 +73,37 @@ def plural(count: int, word: str) -> str:
 
 
 def render(report: Report) -> str:
-    """The whole report as GitHub-flavoured Markdown; same report, same bytes."""
+    """The whole report as GitHub-flavoured Markdown; same report, same bytes.
+
+    It stays under the job summary's size limit: past it, the ok and skipped lists are left
+    out, and if that is not enough the text is cut at a line with a note.
+    """
+    text = _render(report, omit=frozenset())
+    if len(text.encode("utf-8")) <= SUMMARY_LIMIT:
+        return text
+    text = _render(report, omit=FOLDED)
+    if len(text.encode("utf-8")) <= SUMMARY_LIMIT:
+        return text
+    return cut(text, SUMMARY_LIMIT)
+
+
+def _render(report: Report, omit: frozenset[Status]) -> str:
     blocks = [_header(report), _inconclusive(report), _counts(report)]
-    blocks += [_status_block(report, status, group) for status, group in common.by_status(report)]
+    for status, group in common.by_status(report):
+        if status in omit:
+            blocks.append(f"## {ICON[status]} {common.STATUS_LABEL[status]} ({len(group)})\n\n"
+                          f"{OMITTED}")
+        else:
+            blocks.append(_status_block(report, status, group))
     blocks.append(_freshness(report))
     return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` cut at the last whole line that leaves room for a note, within `limit` bytes."""
+    room = limit - len(CUT_NOTE.encode("utf-8")) - 2
+    head = text.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return head[: head.rfind("\n") + 1] + "\n" + CUT_NOTE + "\n"
 
 
 def _header(report: Report) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import Report
+from bot.model import LinkResult, Report, Source, Status
 from bot.report import FORMATS, markdown
 from tests.report.samples import GENERATED_AT, small_report
 
@@ -82,3 +82,24 @@ def test_trend(now: int, before: object, expected: str) -> None:
 
 def test_hostile_scraped_title_never_appears_raw() -> None:
     assert "<script" not in markdown.render(small_report())
+
+
+def _many(status: Status, count: int) -> Report:
+    links = tuple(LinkResult(f"https://host{i}.example/{'p' * 60}", status, "http_404",
+                             sources=(Source("roadmap.yaml", i, f"Resource {i}", None,
+                                             f"{i % 9}. Section"),))
+                  for i in range(count))
+    return Report(("roadmap.yaml",), GENERATED_AT, links)
+
+
+def test_many_ok_links_are_left_out_to_fit_the_job_summary() -> None:
+    text = markdown.render(_many(Status.OK, 10_000))
+    assert len(text.encode("utf-8")) <= markdown.SUMMARY_LIMIT
+    assert markdown.OMITTED in text and "| 🟢 ok | 10000 |" in text
+
+
+def test_too_many_findings_are_cut_at_a_line_with_a_note() -> None:
+    text = markdown.render(_many(Status.BROKEN, 10_000))
+    assert len(text.encode("utf-8")) <= markdown.SUMMARY_LIMIT
+    assert text.endswith(markdown.CUT_NOTE + "\n")
+    assert text.splitlines()[-3].startswith("- [Resource")  # no half line before the note
