@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import os
 import sys
-from dataclasses import replace
 
 from bot.check.engine import check_links
-from bot.check.settings import CheckSettings, load_check_config
+from bot.commands.check import settings_from_args
 from bot.errors import InputError
 from bot.extract.roadmap import extract_roadmap
 from bot.fileio import atomic_write_text
@@ -31,19 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print ::error/::warning lines (auto: when GITHUB_ACTIONS is set)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS")
     parser.add_argument("--allow-private", action="store_true")
-    parser.add_argument("--config", metavar="FILE")
+    parser.add_argument("--config", metavar="FILE",
+                        help="config file (default: ./roadmap-bot.yaml when it exists)")
 
 
 def _base_text(path: str) -> str:
     # A pull request that adds roadmap.yaml has no base version: every link is new.
     return read_text(path) if os.path.exists(path) else ""
-
-
-def _settings(args: argparse.Namespace) -> CheckSettings:
-    settings = load_check_config(args.config)
-    if args.timeout is not None:
-        settings = replace(settings, total_timeout=args.timeout)
-    return replace(settings, allow_private=True) if args.allow_private else settings
 
 
 def _wants_annotations(choice: str) -> bool:
@@ -60,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if not links:
         print(f"{args.head}: no added or changed links to check")
         return 0
-    report = asyncio.run(check_links(links, _settings(args), inputs=[args.head]))
+    report = asyncio.run(check_links(links, settings_from_args(args), inputs=[args.head]))
     _emit(report, args)
     if report.inconclusive:
         # The runner looks offline: failing the pull request would be crying wolf.
