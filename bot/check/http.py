@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -38,7 +39,8 @@ DETAIL_MAX = 200  # hostile servers choose these strings: keep them short
 # Headers shown by `explain` and kept per exchange; cookies and anything else stay out.
 SHOWN_HEADERS: tuple[str, ...] = (
     "location", "content-type", "content-length", "content-encoding", "retry-after", "server",
-    "cf-ray", "cf-mitigated", "x-datadome", "x-amz-cf-id", "etag", "last-modified",
+    "cf-ray", "cf-mitigated", "x-datadome", "x-sucuri-id", "x-amzn-waf-action",
+    "x-vercel-mitigated", "set-cookie", "etag", "last-modified",
 )
 
 # RFC 6761 names that resolve nowhere; answered here without asking any resolver.
@@ -214,8 +216,13 @@ class Answer:
     note: str = ""
 
 
+_USERINFO = re.compile(r"(//)[^/?#@\s]*@")
+
+
 def shown_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    kept = {name: _clip(headers[name]) for name in SHOWN_HEADERS if name in headers}
+    """The headers kept per exchange, short, and with any user:password@ removed."""
+    kept = {name: _clip(_USERINFO.sub(r"\1", headers[name]))
+            for name in SHOWN_HEADERS if name in headers}
     return MappingProxyType(kept)
 
 
