@@ -3,17 +3,77 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Mapping
 
-from bot.errors import NotAvailableError
+from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
+from bot.curate.issue_text import Context
+from bot.curate.pipeline import Texts, curate
+from bot.curate.settings import CurateSettings, load_curate_config
+from bot.history import store
+from bot.report import json_report
 
 HELP = "open, update and close GitHub issues and the fixes PR from a report"
+DEFAULT_CONFIG = "roadmap-bot.yaml"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--report", required=True, metavar="FILE")
-    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--report", required=True, metavar="FILE",
+                        help="a JSON report that `run` already folded into the history")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print every planned action; write nothing")
     parser.add_argument("--config", metavar="FILE")
+    parser.add_argument("--history", metavar="FILE", default=store.DEFAULT_PATH)
+
+
+def config_path(given: str | None) -> str | None:
+    if given is not None:
+        return given
+    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
+
+
+def github_from_env(env: Mapping[str, str]) -> GitHubSettings | None:
+    """The Actions variables; None when the token or repository is missing."""
+    token, repository = env.get("GITHUB_TOKEN", ""), env.get("GITHUB_REPOSITORY", "")
+    if not token or not repository:
+        return None
+    return GitHubSettings(repository=repository, token=token,
+                          api_url=env.get("GITHUB_API_URL") or "https://api.github.com")
+
+
+def context_from_env(env: Mapping[str, str]) -> Context:
+    return Context(repository=env.get("GITHUB_REPOSITORY") or "owner/repo",
+                   ref=env.get("GITHUB_SHA") or "main",
+                   server_url=env.get("GITHUB_SERVER_URL") or "https://github.com")
+
+
+def read_optional(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def texts_for(settings: CurateSettings, roadmap_path: str | None = None) -> Texts:
+    roadmap = roadmap_path or settings.roadmap_path
+    readme = os.path.join(os.path.dirname(roadmap), os.path.basename(settings.readme_path))
+    return Texts(read_optional(roadmap), read_optional(readme))
+
+
+def adapter(env: Mapping[str, str]) -> GitHubAdapter | None:
+    github = github_from_env(env)
+    if github is None:
+        print("GITHUB_TOKEN or GITHUB_REPOSITORY is not set: printing the plan only")
+        return None
+    return GitHubAdapter(github)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotAvailableError("curation arrives with issue 5")
+    settings = load_curate_config(config_path(args.config))
+    report = json_report.load(args.report)
+    history = store.load(args.history)
+    freshness = report.extra.get("freshness")
+    curate(report, history, freshness, texts_for(settings), report.generated_at, settings,
+           context_from_env(os.environ), adapter(os.environ), dry_run=args.dry_run)
+    return 0

@@ -112,13 +112,13 @@ def redirect_chain(evidence: LinkEvidence) -> str:
     return " → ".join(hops) + f" → {code(evidence.final_url)}"
 
 
-def streak(evidence: LinkEvidence, settings: CurateSettings) -> str:
-    # Shown capped, so that a long outage does not rewrite the body every night.
-    shown = settings.manual_check_runs
-    return f"{shown}+" if evidence.failures > shown else str(evidence.failures)
+def streak(evidence: LinkEvidence, threshold: int) -> str:
+    """The failing streak, shown as "N+" once it passed the threshold that made the finding:
+    the exact count would rewrite the body every night; the first failing date says the rest."""
+    return f"{threshold}+" if evidence.failures >= threshold else str(evidence.failures)
 
 
-def evidence_table(evidence: LinkEvidence, settings: CurateSettings) -> list[str]:
+def evidence_table(evidence: LinkEvidence, threshold: int) -> list[str]:
     last_ok = (
         f"before {when(evidence.first_failing)} (reachable since {when(evidence.last_ok)})"
         if evidence.last_ok
@@ -129,7 +129,7 @@ def evidence_table(evidence: LinkEvidence, settings: CurateSettings) -> list[str
         ("HTTP status", str(evidence.http_status) if evidence.http_status else "—"),
         ("Redirect chain", redirect_chain(evidence)),
         ("First failing", when(evidence.first_failing)),
-        ("Consecutive failing runs", streak(evidence, settings)),
+        ("Consecutive failing runs", streak(evidence, threshold)),
         ("Last OK", last_ok if evidence.first_failing else "this run"),
     ]
     return ["| Evidence | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
@@ -182,7 +182,9 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     if finding.link is not None:
-        parts += ["#### Evidence", "", *evidence_table(finding.link, settings), ""]
+        threshold = (settings.confirm_runs if finding.kind is FindingKind.BROKEN
+                     else settings.manual_check_runs)
+        parts += ["#### Evidence", "", *evidence_table(finding.link, threshold), ""]
     if finding.freshness:
         parts += ["#### Freshness", "", *freshness_table(finding.freshness), ""]
     parts += [

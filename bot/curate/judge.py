@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.curate.model import (
     SEVERITY,
@@ -21,6 +20,7 @@ from bot.curate.model import (
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
 from bot.model import LinkResult, Reason, Report, Source, Status
+from bot.urls import host_key
 
 REACHABLE = frozenset({Status.OK, Status.REDIRECTED})
 # Failures that say "could not talk to the host at all": when most hosts fail like this the
@@ -37,6 +37,8 @@ CONNECTION_LEVEL = frozenset(
     }
 )
 Freshness = Mapping[str, Mapping[str, Any]]
+# Freshness "broken" mirrors the link verdict, which has its own confirmation rule.
+STALE_VERDICTS = frozenset({"stale"})
 
 
 def parse_time(value: str) -> datetime:
@@ -57,7 +59,7 @@ def outage_reason(report: Report, settings: CurateSettings) -> str | None:
     by_host: dict[str, list[LinkResult]] = defaultdict(list)
     for result in report.links:
         if result.status is not Status.SKIPPED:
-            by_host[(urlsplit(result.url).hostname or "").lower()].append(result)
+            by_host[host_key(result.url) or result.url].append(result)
     down = sum(1 for results in by_host.values() if _host_down(results))
     if len(by_host) >= settings.outage_min_hosts and down > settings.outage_ratio * len(by_host):
         return f"{down} of {len(by_host)} hosts failed at connection level"
@@ -132,7 +134,7 @@ def _replacement(record: Mapping[str, Any]) -> str | None:
 def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[Finding]:
     for rid, record in freshness.items():
         url = record.get("url")
-        if record.get("verdict") != "stale" or (url and settings.ignored(url)):
+        if record.get("verdict") not in STALE_VERDICTS or (url and settings.ignored(url)):
             continue
         place = Place(
             file=settings.roadmap_path,

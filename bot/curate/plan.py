@@ -346,16 +346,17 @@ def plan(
     context: Context,
     *,
     fixable: frozenset[str] = frozenset(),
+    pull: bool = True,
 ) -> list[Action]:
     """Every action for this run; nothing at all when the run was inconclusive.
 
     `fixes` already exclude rejected changes; `fixable` are the URLs some fix covers (rejected
-    or not), which therefore need no "moved" issue.
+    or not), which therefore need no "moved" issue. `pull=False` (a partial run) leaves the PR.
     """
     if judgement.inconclusive_reason is not None:
         return []
     pulls = tuple(pulls)
     return [
         *plan_issues(issues, judgement, fixable | {f.old for f in fixes}, now, settings, context),
-        *plan_pull(pulls, fixes, files, context),
+        *(plan_pull(pulls, fixes, files, context) if pull else []),
     ]

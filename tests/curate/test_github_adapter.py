@@ -10,7 +10,7 @@ from bot.curate.fingerprint import fingerprint_marker
 from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
 from bot.errors import GitHubError
 from tests.curate.conftest import adapter_for
-from tests.fakes.github_api import Fault, FakeState
+from tests.fakes.github_api import FakeState, Fault
 
 BODY = fingerprint_marker("resource:a") + "\nbody\n"
 LABELS = ("roadmap-bot", "roadmap-bot:broken-link")

@@ -30,7 +30,7 @@ def test_issue_body_has_every_part() -> None:
         "https://github.com/marvelousmlops/mlops_roadmap_2024/blob/0123abc/roadmap.yaml#L22",
         "1\\.1\\. Python &amp; IDEs", "| Status | `broken` (`redirect_to_404`) |",
         "| HTTP status | 404 |", "`https://old.test/book` → 302 → `https://old.test/404`",
-        "| First failing | 2026-11-27 03:00 UTC |", "| Consecutive failing runs | 2 |",
+        "| First failing | 2026-11-27 03:00 UTC |", "| Consecutive failing runs | 2+ |",
         "reachable since 2026-10-01 03:00 UTC", "https://web.archive.org/web/*/https://old.test/book",
         "Replacement: `https://new.test/book`", "`roadmap-bot explain https://old.test/book`",
         "- [ ] ", "#### Freshness",

@@ -269,13 +269,19 @@ class FakeGitHub:
             issue.update(state="open", closed_at=None, closed_by=None, state_reason="reopened")
         return web.json_response(self._issue_json(issue))
 
+    def _commentable(self, request: web.Request) -> int:
+        """Issue comments also go to pull requests: on GitHub every PR is an issue."""
+        number = int(request.match_info["number"])
+        if number in self.state.pulls:
+            return number
+        return int(self._issue(request)["number"])
+
     async def list_comments(self, request: web.Request) -> web.Response:
-        issue = self._issue(request)
-        return _paginate(request, self.state.comments.get(issue["number"], []))
+        return _paginate(request, self.state.comments.get(self._commentable(request), []))
 
     async def create_comment(self, request: web.Request) -> web.Response:
-        issue, data = self._issue(request), await request.json()
-        comments = self.state.comments.setdefault(issue["number"], [])
+        number, data = self._commentable(request), await request.json()
+        comments = self.state.comments.setdefault(number, [])
         comment = {"id": 9000 + len(comments), "body": data["body"], "user": _user(BOT),
                    "created_at": TIME, "url": self._url(f"/issues/comments/{len(comments)}")}
         comments.append(comment)

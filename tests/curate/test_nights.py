@@ -1,0 +1,254 @@
+"""Whole-flow nights: the simulated web + the fake GitHub, the real `run` pipeline, 24 h apart."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.check.settings import CheckSettings
+from bot.commands.run import RunOptions, nightly
+from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
+from bot.curate.issue_text import Context
+from bot.curate.plan import Action
+from bot.curate.settings import CurateSettings
+from bot.errors import GitHubError
+from bot.freshness.settings import FreshnessSettings
+from bot.model import Report
+from bot.roadmap.load import load_roadmap
+from bot.roadmap.render import END_MARKER, START_MARKER, render_roadmap
+from tests.fakes.github_api import FakeState, Fault, serve
+from tests.simweb import Page, Redirect, SimHost, SimWeb
+
+NIGHT0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
+NOT_FOUND = Page("<html><title>Not Found</title><body>No such page</body></html>", status=404)
+HOSTS = ("alpha", "beta", "gamma", "delta")
+
+ROADMAP = """\
+# The test roadmap: comments and quoting must survive the fixes PR.
+title: Test Roadmap
+sections:
+  - number: "1"
+    title: Basics
+    items:
+      - label: Reading
+        resources:
+          - id: alpha-guide
+            title: Alpha Guide
+            kind: article
+            url: {alpha}   # a comment
+          - id: beta-course
+            title: Beta Course
+            kind: course
+            url: '{beta}'
+      - label: More
+        resources:
+          - id: gamma-tutorial
+            title: Gamma Tutorial
+            kind: tutorial
+            url: {gamma}
+          - id: delta-article
+            title: Delta Article
+            kind: article
+            url: {delta}
+"""
+
+
+@dataclass
+class World:
+    """One simulated web, one fake GitHub, and a checkout in a temporary directory."""
+
+    web: SimWeb
+    github: FakeState
+    root: Path
+    hosts: dict[str, SimHost]
+    urls: dict[str, str]
+    log: list[str] = field(default_factory=list)
+    curate: CurateSettings = field(default_factory=CurateSettings)
+
+    def options(self, **changes: object) -> RunOptions:
+        check = CheckSettings(allow_private=True, retries=0, connect_timeout=1.0,
+                              first_byte_timeout=2.0, total_timeout=3.0, run_deadline=30.0)
+        options = RunOptions(
+            roadmap="roadmap.yaml", history_path="reports/history.json", reports_dir="reports",
+            check=check, freshness=FreshnessSettings(timeout=1.0), curate=self.curate,
+            context=Context(self.github.full_name, "main"),
+        )
+        return replace(options, **changes)  # type: ignore[arg-type]
+
+    def adapter(self) -> GitHubAdapter:
+        return GitHubAdapter(GitHubSettings(self.github.full_name, self.github.base,
+                                            self.github.token, timeout=3,
+                                            seconds_between_writes=0, backoff=0.01),
+                             sleep=lambda _: None)
+
+    async def night(self, n: int, **changes: object) -> tuple[Report, list[Action]]:
+        clock = lambda: NIGHT0 + timedelta(days=n)  # noqa: E731
+        self.github.calls.clear()
+        return await asyncio.to_thread(nightly, self.options(**changes), self.adapter(), clock,
+                                       self.log.append)
+
+    def issues(self) -> list[dict]:
+        return list(self.github.issues.values())
+
+
+@pytest.fixture
+def github() -> Iterator[FakeState]:
+    with serve() as state:
+        yield state
+
+
+@pytest.fixture
+async def world(github: FakeState, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                ) -> AsyncIterator[World]:
+    async with SimWeb() as web:
+        hosts = {name: await web.add_host(name) for name in HOSTS}
+        urls = {name: host.route(f"/{name}", Page(f"<title>{name}</title>"))
+                for name, host in hosts.items()}
+        text = ROADMAP.format(**urls)
+        (tmp_path / "roadmap.yaml").write_text(text)
+        rendered = render_roadmap(load_roadmap(str(tmp_path / "roadmap.yaml")).roadmap)
+        readme = f"# Readme\n\n{START_MARKER}\n{rendered}{END_MARKER}\n\nMore text.\n"
+        (tmp_path / "README.md").write_text(readme)
+        github.seed({"roadmap.yaml": text, "README.md": readme})
+        monkeypatch.chdir(tmp_path)
+        yield World(web, github, tmp_path, hosts, urls)
+
+
+def break_(world: World, name: str) -> None:
+    world.hosts[name].route(f"/{name}", NOT_FOUND)
+
+
+def heal(world: World, name: str) -> None:
+    world.hosts[name].route(f"/{name}", Page(f"<title>{name}</title>"))
+
+
+async def test_a_link_breaks_stays_broken_recovers_and_breaks_again(world: World) -> None:
+    await world.night(0)
+    assert world.issues() == [] and world.github.pulls == {}
+    assert len(world.github.calls) <= 10  # a quiet night
+    break_(world, "beta")
+    await world.night(1)
+    assert world.issues() == []  # one bad night is not proof
+    await world.night(2)
+    (issue,) = world.issues()
+    assert issue["title"] == "Broken link: Beta Course"
+    assert {label["name"] for label in issue["labels"]} == {"roadmap-bot", "roadmap-bot:broken-link"}
+    assert "roadmap-bot:fingerprint=resource:beta-course" in issue["body"]
+    assert "| HTTP status | 404 |" in issue["body"]
+    await world.night(3)  # still broken: no duplicate, no comment, no edit
+    assert len(world.issues()) == 1 and world.github.comments.get(issue["number"]) is None
+    assert world.github.writes() == [] and len(world.github.calls) <= 10
+    heal(world, "beta")
+    await world.night(4)
+    assert issue["state"] == "closed" and len(world.github.comments[issue["number"]]) == 1
+    break_(world, "beta")
+    await world.night(5)
+    await world.night(6)
+    assert len(world.issues()) == 1 and issue["state"] == "open"  # reopened, not recreated
+    assert "broke again" in world.github.comments[issue["number"]][-1]["body"]
+
+
+async def test_a_maintainers_close_stands(world: World) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(1)
+    (issue,) = world.issues()
+    world.github.human_close(issue["number"])
+    for n in (2, 3, 4):
+        await world.night(n)
+    assert len(world.issues()) == 1 and issue["state"] == "closed"
+    assert world.github.comments.get(issue["number"]) is None
+
+
+async def test_a_permanent_redirect_becomes_one_pr_with_a_one_line_yaml_diff(world: World) -> None:
+    gamma = world.hosts["gamma"]
+    new = gamma.route("/gamma-new", Page("<title>gamma</title>"))
+    gamma.route("/gamma", Redirect(new, 301))
+    await world.night(0)
+    (pull,) = world.github.pulls.values()
+    assert pull["head_ref"] == "roadmap-bot/fixes" and pull["state"] == "open"
+    before = world.github.file_at("main", "roadmap.yaml") or ""
+    after = world.github.file_at("roadmap-bot/fixes", "roadmap.yaml") or ""
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff == [f"-            url: {world.urls['gamma']}", f"+            url: {new}"]
+    readme = world.github.file_at("roadmap-bot/fixes", "README.md") or ""
+    assert f"]({new})" in readme and readme.endswith("More text.\n")
+    assert "permanent redirect" in pull["body"] and world.issues() == []
+    await world.night(1)  # same fix: nothing to write
+    assert world.github.writes() == []
+    world.github.human_close_pull(pull["number"])  # rejected
+    await world.night(2)
+    assert len(world.github.pulls) == 1 and world.github.writes() == []
+
+
+async def test_the_pr_closes_when_its_fix_is_no_longer_needed(world: World) -> None:
+    gamma = world.hosts["gamma"]
+    gamma.route("/gamma", Redirect(gamma.route("/gamma-new", Page()), 301))
+    await world.night(0)
+    heal(world, "gamma")
+    await world.night(1)
+    (pull,) = world.github.pulls.values()
+    assert pull["state"] == "closed" and not pull["merged"]
+
+
+async def test_a_502_in_the_middle_of_a_run_converges_next_night(world: World) -> None:
+    break_(world, "beta")
+    break_(world, "delta")
+    await world.night(0)
+    world.github.faults.append(Fault(at=2, status=502, method="POST", path_contains="/issues",
+                                     times=20))
+    with pytest.raises(GitHubError, match="502"):
+        await world.night(1)
+    assert len(world.issues()) == 1
+    world.github.faults.clear()
+    await world.night(2)
+    titles = sorted(issue["title"] for issue in world.issues())
+    assert titles == ["Broken link: Beta Course", "Broken link: Delta Article"]
+    await world.night(3)
+    assert len(world.issues()) == 2 and world.github.writes() == []
+
+
+async def test_dry_run_writes_nothing(world: World) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    history = (world.root / "reports/history.json").read_bytes()
+    reports = sorted(os.listdir(world.root / "reports"))
+    _, actions = await world.night(1, dry_run=True)
+    assert [a.verb.value for a in actions] == ["create issue"]
+    assert any(line.startswith("would create issue") for line in world.log)
+    assert world.github.writes() == [] and world.issues() == []
+    assert (world.root / "reports/history.json").read_bytes() == history
+    assert sorted(os.listdir(world.root / "reports")) == reports
+
+
+async def test_network_down_is_inconclusive_and_changes_nothing(world: World) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(1)
+    (issue,) = world.issues()
+    history = (world.root / "reports/history.json").read_bytes()
+    await world.web.close()  # every host now refuses connections
+    report, actions = await world.night(2)
+    assert report.inconclusive and actions == []
+    assert world.github.writes() == [] and issue["state"] == "open"
+    assert (world.root / "reports/history.json").read_bytes() == history
+    assert any("inconclusive" in line for line in world.log)
+
+
+async def test_quiet_night_history_is_byte_identical(world: World) -> None:
+    await world.night(0)
+    first = (world.root / "reports/history.json").read_bytes()
+    await world.night(1)
+    assert (world.root / "reports/history.json").read_bytes() == first
+    assert "history unchanged: reports/history.json" in world.log
+    extra = (world.root / "reports/latest.json").read_text()
+    assert '"previous_summary": {' in extra and '"history": {' in extra
