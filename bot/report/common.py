@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.model import LinkResult, Report, Source, Status
@@ -119,6 +119,28 @@ def previous_summary(report: Report) -> Mapping[str, Any] | None:
     """``extra["previous_summary"]``, the last run's counts, or None on a first run."""
     value = report.extra.get("previous_summary")
     return value if isinstance(value, Mapping) else None
+
+
+TIMELINE_DAYS = 14
+
+
+def timeline(marks: list[Mapping[str, Any]], now: datetime,
+             days: int = TIMELINE_DAYS) -> list[tuple[str, str | None]]:
+    """The last `days` days up to `now`, each with the status the URL had that day.
+
+    History marks are status changes ("from `at` on, the URL answered `status`"; a run that
+    changes nothing adds none), so each day takes the latest mark at or before it; days
+    before the first mark have no data (None).
+    """
+    dated = sorted((str(m.get("at")), str(m.get("status") or "")) for m in marks
+                   if parse_day(m.get("at")) is not None)
+    changes = [(at[:10], status) for at, status in dated]  # sorted by time, not by status
+    result: list[tuple[str, str | None]] = []
+    for offset in range(days - 1, -1, -1):
+        day = (now.date() - timedelta(days=offset)).isoformat()
+        known = [status for at, status in changes if at <= day]
+        result.append((day, known[-1] if known else None))
+    return result
 
 
 def parse_day(value: Any) -> date | None:

@@ -137,8 +137,9 @@ def _link_row(link: LinkResult, fresh: Mapping[str, Mapping[str, Any]],
         "places": [common.where(occ.source) for occ in common.occurrences(link)],
         "sections": sections,
         "kind": str(entry.get("kind") or "unknown"),
-        "history": [{"at": str(run.get("at") or ""), "status": str(run.get("status") or "")}
-                    for run in runs[-14:]],
+        "history": [{"day": day, "status": status}
+                    for day, status in common.timeline(runs, report.generated_at)]
+        if runs else [],
         **_freshness_fields(entry, report),
     }
 

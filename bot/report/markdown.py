@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bot.model import LinkResult, Report, Status
@@ -153,7 +154,7 @@ def _status_block(report: Report, status: Status, group: tuple[LinkResult, ...])
     lines: list[str] = []
     for section, items in common.by_section(group):
         lines += ["", f"### {text(section)}", ""]
-        lines += [_item(occ, runs.get(occ.link.url, [])) for occ in items]
+        lines += [_item(occ, runs.get(occ.link.url, []), report.generated_at) for occ in items]
     body = "\n".join(lines).strip("\n")
     if status in FOLDED:
         summary = f"Show {plural(len(group), 'link')}"
@@ -161,7 +162,7 @@ def _status_block(report: Report, status: Status, group: tuple[LinkResult, ...])
     return f"{title}\n\n{body}"
 
 
-def _item(occurrence: common.Occurrence, runs: list[Mapping[str, Any]]) -> str:
+def _item(occurrence: common.Occurrence, runs: list[Mapping[str, Any]], now: datetime) -> str:
     result, source = occurrence.link, occurrence.source
     label = source.resource or common.resource_title(result)
     parts = [link(label, result.url)]
@@ -170,9 +171,9 @@ def _item(occurrence: common.Occurrence, runs: list[Mapping[str, Any]]) -> str:
     if result.status is Status.REDIRECTED and result.final_url:
         parts.append("now at " + link(result.final_url, result.final_url))
     parts.append(code(common.where(source)))
-    strip = history_strip(runs)
+    strip = history_strip(runs, now)
     if strip and result.status is not Status.OK:
-        parts.append(f"history {strip}")
+        parts.append(f"last 14 days {strip}")
     return "- " + " · ".join(parts)
 
 
@@ -181,9 +182,12 @@ def _http(result: LinkResult) -> str:
     return "" if code_ is None or result.reason == f"http_{code_}" else f" (HTTP {code_})"
 
 
-def history_strip(runs: Iterable[Mapping[str, Any]]) -> str:
-    """Recent runs, oldest first, as coloured squares."""
-    return "".join(HISTORY_CELL.get(str(run.get("status")), OTHER_CELL) for run in runs)
+def history_strip(marks: list[Mapping[str, Any]], now: datetime) -> str:
+    """The last 14 days, oldest first, as coloured squares; empty when there is no history."""
+    days = common.timeline(marks, now)
+    if all(status is None for _, status in days):
+        return ""
+    return "".join(HISTORY_CELL.get(status or "", OTHER_CELL) for _, status in days)
 
 
 def _freshness(report: Report) -> str:

@@ -39,6 +39,26 @@ def test_age_days(value: object, expected: int | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("marks", "expected"),
+    [
+        ([], [None] * 4),
+        ([{"at": "2026-11-26T03:00:00Z", "status": "broken"}], [None, "broken", "broken", "broken"]),
+        # Change points: a status holds until the next change; the latest of a day wins.
+        ([{"at": "2026-11-01T03:00:00Z", "status": "ok"},
+          {"at": "2026-11-26T03:00:00Z", "status": "error"},
+          {"at": "2026-11-26T15:00:00Z", "status": "broken"},
+          {"at": "2026-11-28T03:00:00Z", "status": "ok"}], ["ok", "broken", "broken", "ok"]),
+        ([{"at": "junk", "status": "ok"}, {"status": "ok"}], [None] * 4),
+    ],
+)
+def test_timeline_expands_change_points_into_days(marks: list[dict[str, str]],
+                                                  expected: list[str | None]) -> None:
+    days = common.timeline(marks, NOW, days=4)
+    assert [day for day, _ in days] == ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"]
+    assert [status for _, status in days] == expected
+
+
+@pytest.mark.parametrize(
     "extra",
     [{}, {"freshness": None, "history": "x", "previous_summary": []},
      {"freshness": {"a": "not a mapping"}, "history": {"u": "not a list"}}],

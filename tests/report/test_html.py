@@ -93,7 +93,9 @@ def test_rows_one_per_link_plus_linkless_resources() -> None:
     broken = rows[0]
     assert broken["places"] == ["roadmap.yaml:12", "roadmap.yaml:140"]
     assert broken["age"] == "7 y 6 mo" and broken["freshness"] == "stale"
-    assert [run["status"] for run in broken["history"]] == ["ok", "error", "broken"]
+    assert [day["status"] for day in broken["history"]] == [None] * 10 + [
+        "ok", "error", "broken", "broken"]
+    assert broken["history"][-1]["day"] == "2026-11-28"
 
 
 def test_renders_without_any_extension_keys() -> None:

@@ -76,15 +76,18 @@
     return td;
   }
 
+  // One cell per day, oldest first; a day before the first record has no data.
   function historyCell(row) {
     var td = el("td", "c-history");
     var strip = el("div", "strip");
+    var known = row.history.filter(function (day) { return day.status; });
     strip.setAttribute("role", "img");
-    strip.setAttribute("aria-label", row.history.length ? "last runs: " +
-      row.history.map(function (run) { return run.status; }).join(", ") : "no history yet");
-    row.history.forEach(function (run) {
-      var cell = el("span", "cell s-" + (LABEL[run.status] ? run.status : "other"));
-      cell.title = run.at.slice(0, 10) + ": " + run.status;
+    strip.setAttribute("aria-label", known.length ? "last 14 days: " +
+      known.map(function (day) { return day.day + " " + day.status; }).join(", ") : "no history yet");
+    row.history.forEach(function (day) {
+      var status = day.status ? (LABEL[day.status] ? day.status : "other") : "nodata";
+      var cell = el("span", "cell s-" + status);
+      cell.title = day.day + ": " + (day.status || "no data");
       strip.appendChild(cell);
     });
     td.appendChild(strip);
