@@ -130,7 +130,7 @@ def test_nightly_is_scheduled_dispatchable_and_never_overlaps() -> None:
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert workflow["permissions"] == {}
     granted = {key for job in workflow["jobs"].values() for key in job["permissions"]}
-    assert granted <= {"contents", "issues", "pull-requests", "security-events"}
+    assert granted <= {"actions", "contents", "issues", "pull-requests", "security-events"}
     runs = "\n".join(step.get("run", "") for step in steps(workflow))
     assert "pip install -e ." in runs and "roadmap-bot run" in runs
     assert 'cat reports/latest.md >> "$GITHUB_STEP_SUMMARY"' in runs
