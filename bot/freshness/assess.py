@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date
 
 import aiohttp
 
@@ -20,6 +20,12 @@ from bot.freshness.settings import FreshnessSettings
 from bot.model import LinkResult, Report
 from bot.roadmap.load import RoadmapDocument
 from bot.roadmap.schema import Placement, Resource, placements
+
+
+def open_session(settings: FreshnessSettings) -> aiohttp.ClientSession:
+    """The one HTTP session of a run, for callers that have none yet (use `async with`)."""
+    return aiohttp.ClientSession(headers={"User-Agent": settings.user_agent},
+                                 timeout=aiohttp.ClientTimeout(total=settings.timeout * 4))
 
 
 def link_index(report: Report | None) -> tuple[dict[str, LinkResult], dict[str, LinkResult]]:
@@ -100,6 +106,8 @@ def facts_for(resource: Resource, link: LinkResult | None,
         kind=resource.kind.value, has_url=resource.url is not None,
         dates=page_dates + (provider.dates if provider else ()), provider=provider,
         link_status=link.status.value if link else None, link_reason=link.reason if link else None,
+        checked_on=link.checked_at.astimezone(UTC).date().isoformat()
+        if link and link.checked_at else None,
     )
 
 

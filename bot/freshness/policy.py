@@ -29,6 +29,7 @@ API_SOURCES: tuple[str, ...] = ("github:", "pypi:", "substack:", "medium:")
 MAINTAINED_KINDS = frozenset({"repository", "tool"})  # judged by pushes and releases
 GONE_KINDS = frozenset({"video", "course"})  # a broken link means the thing was removed
 GONE_SIGNALS = frozenset({Signal.ARCHIVED, Signal.DISABLED, Signal.DELETED})
+HEADER_SOURCE = "header:last-modified"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Facts:
     provider: ProviderResult | None = None
     link_status: str | None = None  # the checker's status for the resource's URL, if checked
     link_reason: str | None = None
+    checked_on: str | None = None  # the day the checker fetched the page (ISO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +61,21 @@ def rank(source: str) -> int:
     return 1 + source_rank(source) if source_rank(source) < len(SOURCE_RANK) else 99
 
 
-def usable_dates(dates: tuple[DatedFact, ...], today: date,
+def usable_dates(facts: Facts, today: date,
                  policy: PolicySettings) -> tuple[tuple[DatedFact, ...], tuple[Evidence, ...]]:
-    """Dates not in the future (beyond a little clock skew), and evidence for those dropped."""
+    """Dates worth judging by, and evidence for those dropped: future dates (beyond a little
+    clock skew), and a `Last-Modified` as new as the fetch itself (a page made on the fly)."""
     limit = (today + timedelta(days=policy.future_tolerance_days)).isoformat()
-    kept = tuple(d for d in dates if d.date <= limit)
-    dropped = tuple(Evidence("ignored future date", d.date, d.source)
-                    for d in dates if d.date > limit)
-    return kept, dropped
+    kept, dropped = [], []
+    for fact in facts.dates:
+        if fact.date > limit:
+            dropped.append(Evidence("ignored future date", fact.date, fact.source))
+        elif (fact.source == HEADER_SOURCE and facts.checked_on
+              and fact.date >= facts.checked_on):
+            dropped.append(Evidence("ignored: stamped at fetch time", fact.date, fact.source))
+        else:
+            kept.append(fact)
+    return tuple(kept), tuple(dropped)
 
 
 def last_updated(dates: tuple[DatedFact, ...]) -> DatedFact | None:
@@ -204,7 +213,7 @@ RULES: tuple[Rule, ...] = (removed, gone_repository, missing_ref, newer_edition,
 
 def judge(facts: Facts, policy: PolicySettings, today: date) -> Judgement:
     """The verdict on one resource, with its evidence and a suggested action."""
-    dates, dropped = usable_dates(facts.dates, today, policy)
+    dates, dropped = usable_dates(facts, today, policy)
     latest = last_updated(dates)
     ctx = Context(facts, latest, policy, today)
     decided = next((j for rule in RULES if (j := rule(ctx)) is not None), None)

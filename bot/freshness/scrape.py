@@ -8,10 +8,12 @@ malformed page gives whatever could be read, or an empty mapping.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -32,6 +34,7 @@ MAX_JSONLD_CHARS = 200_000
 MAX_JSONLD_NODES = 500
 MAX_TIME_ELEMENTS = 20
 MAX_VISIBLE_TEXT = 200_000
+MAX_LABELS = 50  # "Last updated" labels tried before giving up
 
 # <meta> tags that carry a date: (attribute, value) -> (field, source).
 META_DATES: dict[tuple[str, str], tuple[DateField, str]] = {
@@ -78,7 +81,9 @@ def scrape_page(snapshot: PageSnapshot) -> dict[str, Any]:
 
 
 def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
-    soup = BeautifulSoup(decode(snapshot), "lxml")
+    html_text = decode(snapshot)
+    scanned = scan(html_text)
+    soup = BeautifulSoup(scanned.markup, "lxml")
     og = opengraph(soup)
     metadata: dict[str, Any] = {}
     if title := page_title(soup, og):
@@ -89,9 +94,8 @@ def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
         metadata["canonical"] = canonical
     if og:
         metadata["og"] = og
-    # text_dates strips scripts from the tree, so it runs after everything that reads them.
-    dates = _dedupe([*meta_dates(soup), *jsonld_dates(soup), *time_dates(soup),
-                     *text_dates(soup), *header_dates(snapshot.headers)])
+    dates = _dedupe([*meta_dates(soup), *jsonld_dates(soup), *time_dates(scanned.times),
+                     *text_dates(html_text), *header_dates(snapshot.headers)])
     for field in DateField:
         if best := best_date(dates, field):
             metadata[field.value] = best.date
@@ -111,6 +115,85 @@ def decode(snapshot: PageSnapshot) -> str:
         except LookupError:  # an unknown charset name
             continue
     return body.decode("utf-8", errors="replace")
+
+
+# Only a few tags carry what we read, so one linear scan picks them out and bs4 builds a tree
+# of them alone: a tree of a whole 256 KiB page costs about a second of CPU on the event loop.
+_START = re.compile(r"<(meta|link|title|script|time)\b", re.IGNORECASE)
+_REST = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")  # the open tag's end, quotes honoured
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("title", "script")}
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b|<!--", re.IGNORECASE)
+_INVISIBLE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+                  for name in ("script", "style", "noscript", "template")}
+_COMMENT_END = re.compile(r"-->")
+_ANY_TAG = re.compile(r"<[^<>]*>")  # stops at the next "<": linear on any input
+MAX_TAGS = 3000
+MAX_TAG_CHARS = 4000
+MAX_PARTS = 800  # meta/link tags handed to bs4; real pages have a few hundred at most
+MAX_UNTERMINATED = 50  # open tags without an end; real pages have a handful at most
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The parts of a page we read: head-like tags as markup, and each <time> with its lead-in."""
+
+    markup: str
+    times: tuple[tuple[str, str], ...]  # (the <time ...> tag, the visible text before it)
+
+
+def scan(html_text: str) -> Scan:
+    """One bounded, linear pass over the page; unclosed scripts end it."""
+    parts: list[str] = []
+    times: list[tuple[str, str]] = []
+    pos, title_seen, unterminated, scripts = 0, False, 0, 0
+    for _ in range(MAX_TAGS):
+        found = _START.search(html_text, pos)
+        if found is None:
+            break
+        rest = _REST.match(html_text, found.end(), found.end() + MAX_TAG_CHARS)
+        if rest is None:
+            unterminated += 1
+            if unterminated > MAX_UNTERMINATED:  # garbage or hostile: stop paying for it
+                break
+            pos = found.end()
+            continue
+        name, tag, pos = found[1].lower(), html_text[found.start():rest.end()], rest.end()
+        if name in ("meta", "link"):
+            if len(parts) < MAX_PARTS:
+                parts.append(tag)
+        elif name == "time" and len(times) < MAX_TIME_ELEMENTS:
+            lead = visible_text(html_text[max(0, found.start() - 300):found.start()])
+            times.append((tag, lead[-30:]))
+        elif name in _CLOSE:
+            close = _CLOSE[name].search(html_text, pos)
+            if close is None:
+                break
+            body, pos = html_text[rest.end():close.start()], close.end()
+            if name == "title" and not title_seen:
+                parts.append(f"{tag}{body}</title>")
+                title_seen = True
+            elif (name == "script" and "ld+json" in tag.lower() and len(body) <= MAX_JSONLD_CHARS
+                  and scripts < MAX_JSONLD_SCRIPTS):
+                parts.append(f"{tag}{body}</script>")
+                scripts += 1
+    return Scan("\n".join(parts), tuple(times))
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees, roughly: no scripts, styles or comments; tags become spaces."""
+    markup = markup[: MAX_VISIBLE_TEXT * 4]
+    kept, pos = [], 0
+    while (found := _INVISIBLE.search(markup, pos)) is not None:
+        kept.append(markup[pos:found.start()])
+        end = (_INVISIBLE_END[found[1].lower()] if found[1] else _COMMENT_END).search(
+            markup, found.end())
+        if end is None:
+            pos = len(markup)
+            break
+        pos = end.end()
+    kept.append(markup[pos:])
+    text = _ANY_TAG.sub(" ", " ".join(kept))
+    return " ".join(html.unescape(text).split())[:MAX_VISIBLE_TEXT]
 
 
 def _header_charset(headers: Mapping[str, str]) -> str | None:
@@ -224,25 +307,24 @@ def _node_dates(data: Any) -> Iterator[DatedFact]:
                 yield DatedFact(field, iso, f"json-ld:{kind}.{key}")
 
 
-def time_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
-    for tag in soup.find_all("time", limit=MAX_TIME_ELEMENTS):
-        value = tag.get("datetime")
-        if not isinstance(value, str) or not (iso := parse_date(value)):
+def time_dates(times: tuple[tuple[str, str], ...]) -> Iterator[DatedFact]:
+    """`<time datetime>`; "Updated on <time>" (or an `updated` class) makes it a modified date."""
+    for markup, lead in times:
+        tag = BeautifulSoup(markup, "lxml").find("time")
+        value = tag.get("datetime") if isinstance(tag, Tag) else None
+        if not isinstance(tag, Tag) or not isinstance(value, str) or not (iso := parse_date(value)):
             continue
-        before = tag.find_previous(string=True)  # "Updated on <time>" vs "Posted on <time>"
-        hints = " ".join([str(tag.get("itemprop") or ""), " ".join(tag.get("class") or []),
-                          str(before or "")[-30:]])
+        hints = " ".join([str(tag.get("itemprop") or ""), " ".join(tag.get("class") or []), lead])
         field = DateField.MODIFIED if _MODIFIED_HINT.search(hints) else DateField.PUBLISHED
         yield DatedFact(field, iso, "time-element")
 
 
-def text_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
+def text_dates(html_text: str) -> Iterator[DatedFact]:
     """'Last updated <date>' as course sites print it, in the visible text."""
-    body = soup.body or soup
-    for script in body.find_all(["script", "style", "noscript"], limit=500):
-        script.decompose()
-    text = " ".join(body.get_text(" ")[:MAX_VISIBLE_TEXT].split())
-    for found in LAST_UPDATED.finditer(text):
+    text = visible_text(html_text)
+    for count, found in enumerate(LAST_UPDATED.finditer(text)):
+        if count >= MAX_LABELS:
+            return
         if iso := search_date(text[found.end(): found.end() + 60]):
             yield DatedFact(DateField.MODIFIED, iso, "text:last-updated")
             return

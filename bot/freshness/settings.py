@@ -111,6 +111,8 @@ def settings_from_mapping(section: Mapping[str, Any], path: str) -> FreshnessSet
             values[key] = _url(section, key, value, path)
         elif key in _NUMBER_KEYS:
             values[key] = _positive(section, key, value, path, _NUMBER_KEYS[key])
+        elif key == "user_agent" and isinstance(value, str) and value.strip():
+            values[key] = value.strip()
         elif key == "policy":
             values["policy"] = _policy(value, path)
         else:

@@ -83,6 +83,12 @@ CASES = [
     ("linked book found: no link suggested", Facts("book", True, provider=provider(
         url="https://openlibrary.org/works/OL2W")),
      Verdict.FRESH, Priority.NORMAL, None, None),
+    ("Last-Modified as new as the fetch: made on the fly",
+     Facts("article", True, (DatedFact(M, "2026-11-28", "header:last-modified"),),
+           checked_on="2026-11-28"), Verdict.UNKNOWN, Priority.NORMAL, None, None),
+    ("an older Last-Modified counts", Facts(
+        "article", True, (DatedFact(M, "2021-01-01", "header:last-modified"),),
+        checked_on="2026-11-28"), Verdict.REVIEW, Priority.LOW, Action.REVIEW_CONTENT, None),
     ("future date ignored", Facts("article", True, (DatedFact(P, "2027-05-01", "meta:date"),)),
      Verdict.UNKNOWN, Priority.NORMAL, None, None),
 ]

@@ -130,6 +130,14 @@ def test_snapshot_encoding_wins_and_unknown_charsets_do_not_crash() -> None:
         b"<html>" + b"<div>" * 50_000 + b"Last updated",
         b"<meta property='og:x' content='y'>" * 5_000,
         b"<title>" + b"A" * 100_000 + b"</title>",
+        b"<meta " * 40_000,  # open tags that never end
+        b'<meta content="' * 15_000,  # quotes that never close
+        b"<meta a='>" * 30_000,
+        b"<script type='application/ld+json'>[1]</script>" * 6_000,
+        b"<script>" * 30_000 + b"<!--" * 10_000,
+        b"<" * 262_144,
+        b"Last updated " * 20_000,
+        b"<time datetime='2024-01-01'>" * 20_000,
     ],
 )
 def test_hostile_pages_never_raise_and_stay_bounded(body: bytes) -> None:
@@ -137,3 +145,4 @@ def test_hostile_pages_never_raise_and_stay_bounded(body: bytes) -> None:
     assert isinstance(metadata, dict)
     assert len(metadata.get("title", "")) <= 300
     assert len(metadata.get("og", {})) <= 40
+    assert len(metadata.get("dates", [])) <= 40
