@@ -32,13 +32,15 @@ def config_path(given: str | None) -> str | None:
     return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
 
 
-def github_from_env(env: Mapping[str, str]) -> GitHubSettings | None:
+def github_from_env(env: Mapping[str, str], settings: CurateSettings) -> GitHubSettings | None:
     """The Actions variables; None when the token or repository is missing."""
     token, repository = env.get("GITHUB_TOKEN", ""), env.get("GITHUB_REPOSITORY", "")
     if not token or not repository:
         return None
     return GitHubSettings(repository=repository, token=token,
-                          api_url=env.get("GITHUB_API_URL") or "https://api.github.com")
+                          api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
+                          attempts=settings.github_attempts, backoff=settings.github_backoff,
+                          seconds_between_writes=settings.github_write_interval)
 
 
 def context_from_env(env: Mapping[str, str]) -> Context:
@@ -61,8 +63,8 @@ def texts_for(settings: CurateSettings, roadmap_path: str | None = None) -> Text
     return Texts(read_optional(roadmap), read_optional(readme))
 
 
-def adapter(env: Mapping[str, str]) -> GitHubAdapter | None:
-    github = github_from_env(env)
+def adapter(env: Mapping[str, str], settings: CurateSettings) -> GitHubAdapter | None:
+    github = github_from_env(env, settings)
     if github is None:
         print("GITHUB_TOKEN or GITHUB_REPOSITORY is not set: printing the plan only")
         return None
@@ -75,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
     history = store.load(args.history)
     freshness = report.extra.get("freshness")
     curate(report, history, freshness, texts_for(settings), report.generated_at, settings,
-           context_from_env(os.environ), adapter(os.environ), dry_run=args.dry_run)
+           context_from_env(os.environ), adapter(os.environ, settings), dry_run=args.dry_run)
     return 0

@@ -182,7 +182,7 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
 
 def run(args: argparse.Namespace) -> int:
     options = options_from_args(args, os.environ)
-    report, _ = nightly(options, adapter(os.environ), lambda: datetime.now(UTC))
+    report, _ = nightly(options, adapter(os.environ, options.curate), lambda: datetime.now(UTC))
     summary = report.summary.to_json()
     print(" ".join(f"{key}={value}" for key, value in summary.items()), file=sys.stderr)
     return 0

@@ -95,6 +95,8 @@ class GitHubAdapter:
         for attempt in range(1, self.settings.attempts + 1):
             try:
                 return action()
+            except RuntimeError as exc:  # PyGithub refuses a redirect off the API host
+                raise GitHubError(f"{what}: the API redirected elsewhere; refused") from exc
             except (GithubException, requests.RequestException) as exc:
                 wait = self._wait_for(exc, attempt)
                 if wait is None or wait > self.settings.max_wait or \

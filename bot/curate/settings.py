@@ -46,6 +46,9 @@ class CurateSettings:
     branch: str = "roadmap-bot/fixes"
     roadmap_path: str = "roadmap.yaml"
     readme_path: str = "README.md"
+    github_attempts: int = 4  # per API call, then a clear failure
+    github_backoff: float = 2.0  # seconds before the 2nd attempt; doubles after
+    github_write_interval: float = 1.0  # GitHub's advice against secondary rate limits
 
     def ignored(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -84,6 +87,9 @@ class _CurateModel(BaseModel):
     branch: str = Field(default="roadmap-bot/fixes", pattern=r"^[A-Za-z0-9._/-]+$")
     roadmap_path: str = "roadmap.yaml"
     readme_path: str = "README.md"
+    github_attempts: int = Field(default=4, ge=1, le=10)
+    github_backoff: float = Field(default=2.0, ge=0, le=60)
+    github_write_interval: float = Field(default=1.0, ge=0, le=10)
 
 
 def settings_from_mapping(section: dict[str, Any]) -> CurateSettings:

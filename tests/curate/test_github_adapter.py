@@ -10,7 +10,7 @@ from bot.curate.fingerprint import fingerprint_marker
 from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
 from bot.errors import GitHubError
 from tests.curate.conftest import adapter_for
-from tests.fakes.github_api import FakeState, Fault
+from tests.fakes.github_api import FakeState, Fault, serve
 
 BODY = fingerprint_marker("resource:a") + "\nbody\n"
 LABELS = ("roadmap-bot", "roadmap-bot:broken-link")
@@ -111,3 +111,17 @@ def test_token_goes_only_in_the_authorization_header(fake: FakeState) -> None:
     adapter_for(fake).list_issues("roadmap-bot")
     assert fake.auth_seen == [f"token {fake.token}"]
     assert all(fake.token not in path for _, path in fake.calls)
+
+
+@pytest.mark.parametrize("status", [301, 302, 307])
+def test_the_token_never_follows_a_redirect_off_the_api_host(status: int) -> None:
+    with serve(FakeState(owner="evil"), host="127.0.0.2") as elsewhere, serve() as fake:
+        target = f"{elsewhere.base}/repos/owner/repo/issues"
+        fake.faults.append(Fault(at=1, status=status, location=target))
+        try:
+            adapter_for(fake).list_issues("roadmap-bot")
+        except GitHubError as exc:
+            assert fake.token not in str(exc)
+        else:
+            assert status != 301, "a permanent redirect off the host must be refused"
+        assert elsewhere.calls == []

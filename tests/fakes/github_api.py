@@ -36,6 +36,7 @@ class Fault:
     retry_after: int | None = None
     hang: float = 0.0  # seconds to stall before answering (a timeout for the client)
     times: int = 1  # how many consecutive matching requests fail
+    location: str | None = None  # answer with a redirect there (e.g. to another host)
     seen: int = 0
     fired: bool = False
 
@@ -382,6 +383,8 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 
 def _fault_response(fault: Fault) -> web.Response:
+    if fault.location is not None:
+        return web.Response(status=fault.status, headers={"Location": fault.location})
     if fault.status == 403:
         headers = {"Retry-After": str(fault.retry_after or 1)}
         return _error(403, "You have exceeded a secondary rate limit. Please wait a few minutes "
