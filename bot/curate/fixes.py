@@ -188,10 +188,20 @@ def fix_for(
         evidence.append(f"tracking parameters removed: {code(new)} → {code(stripped)}")
     if stripped == result.url:
         return None
-    places = tuple(
-        Place(s.file, s.line, s.section, s.resource, s.resource_id) for s in result.sources
-    )
-    return Fix(result.url, stripped, tuple(kinds), tuple(evidence), places)
+    return Fix(result.url, stripped, tuple(kinds), tuple(evidence), _places(result))
+
+
+def tracking_fix(result: LinkResult) -> Fix | None:
+    stripped = strip_tracking(result.url)
+    if stripped == result.url:
+        return None
+    why = f"tracking parameters removed: {code(result.url)} → {code(stripped)}"
+    return Fix(result.url, stripped, (FixKind.TRACKING,), (why,), _places(result))
+
+
+def _places(result: LinkResult) -> tuple[Place, ...]:
+    return tuple(Place(s.file, s.line, s.section, s.resource, s.resource_id)
+                 for s in result.sources)
 
 
 def plan_fixes(
@@ -200,7 +210,7 @@ def plan_fixes(
     settings: CurateSettings,
     rejected: Iterable[str] = (),
 ) -> tuple[Fix, ...]:
-    """Every fix for URLs of roadmap.yaml that reachably work, minus the rejected ones."""
+    """Every fix for URLs of roadmap.yaml that are not broken, minus the rejected ones."""
     if report.inconclusive:
         return ()
     by_url = {result.url: result for result in report.links}
@@ -210,9 +220,12 @@ def plan_fixes(
         in_roadmap = any(s.file.endswith(settings.roadmap_path) for s in result.sources)
         if not in_roadmap or settings.ignored(result.url):
             continue
-        if result.status not in (Status.OK, Status.REDIRECTED):
-            continue  # only reachable links get mechanical fixes: a broken one needs a human
-        fix = fix_for(result, by_url, freshness or {})
+        if result.status is Status.BROKEN:
+            continue  # a broken link needs a person, not a cleaner URL
+        if result.status in (Status.OK, Status.REDIRECTED):
+            fix = fix_for(result, by_url, freshness or {})
+        else:  # blocked or inconclusive: only what needs no answer (tracking parameters)
+            fix = tracking_fix(result)
         if fix is not None and fix.fix_id not in refused:
             fixes.append(fix)
     return tuple(sorted(fixes, key=lambda f: f.old))

@@ -114,7 +114,7 @@ def link_findings(
         kind = link_kind(result, past, now, settings)
         if kind is None:
             continue
-        for source in result.sources or (Source(file="?"),):
+        for source in result.sources:  # a canary has none: it is nobody's issue
             yield Finding(
                 kind=kind,
                 key=finding_key(source.resource_id, result.url),

@@ -74,6 +74,14 @@ def test_renamed_repo_from_freshness() -> None:
     assert fix.new == "https://github.com/new/tool" and fix.kinds == (FixKind.RENAMED_REPO,)
 
 
+def test_a_blocked_link_still_loses_its_tracking_parameters_but_nothing_else() -> None:
+    blocked = result(AMAZON, Status.BLOCKED, "bot_protection", http_status=503,
+                     final_url="https://elsewhere.test/")
+    (fix,) = plan_fixes(report(blocked), None, CurateSettings())
+    assert fix.kinds == (FixKind.TRACKING,)
+    assert fix.new == "https://www.amazon.com/stores/Eric-Matthes/author/B01DPU378I"
+
+
 def test_broken_ignored_rejected_and_inconclusive_get_no_fix() -> None:
     tracked = result("https://a.test/?utm_source=x")
     broken = result("https://b.test/?utm_source=x", Status.BROKEN, "http_404", rid="b")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.curate.judge import judge, outage_reason
@@ -60,6 +62,13 @@ def test_the_most_severe_finding_per_resource_wins() -> None:
                     stale, NOW, CurateSettings())
     (finding,) = verdict.findings
     assert finding.kind is FindingKind.BROKEN and finding.freshness["verdict"] == "stale"
+
+
+def test_a_canary_is_nobodys_issue() -> None:
+    canary = result("https://canary.test/", Status.REDIRECTED, "permanent_redirect",
+                    final_url="https://canary.test/new")
+    canary = replace(canary, sources=())
+    assert judge(History(), report(canary), None, NOW, CurateSettings()).findings == ()
 
 
 def test_ignored_urls_are_not_findings() -> None:
