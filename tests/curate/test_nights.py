@@ -252,3 +252,30 @@ async def test_quiet_night_history_is_byte_identical(world: World) -> None:
     assert "history unchanged: reports/history.json" in world.log
     extra = (world.root / "reports/latest.json").read_text()
     assert '"previous_summary": {' in extra and '"history": {' in extra
+
+
+CONFIG = """\
+check: {retries: 0, connect_timeout: 1, first_byte_timeout: 2, total_timeout: 3}
+freshness: {timeout: 1}
+curate: {github_backoff: 0.01, github_write_interval: 0}
+"""
+
+
+async def test_the_run_command_reads_argv_config_and_env(
+        world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    (world.root / "roadmap-bot.yaml").write_text(CONFIG)
+    monkeypatch.setenv("GITHUB_TOKEN", world.github.token)
+    monkeypatch.setenv("GITHUB_REPOSITORY", world.github.full_name)
+    monkeypatch.setenv("GITHUB_API_URL", world.github.base)
+    break_(world, "beta")
+    argv = ["run", "--allow-private", "--only-url", world.urls["beta"]]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert await asyncio.to_thread(main, [*argv, "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "total=1" in err and world.github.token not in out + err
+    history = (world.root / "reports/history.json").read_text()
+    assert world.urls["beta"] in history and world.urls["alpha"] not in history
+    assert world.github.writes() == []  # one night only: nothing is confirmed yet
