@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from bot.model import LinkResult, Report, Status
 from bot.report import common
@@ -83,8 +84,9 @@ def _results(result: LinkResult, rules: list[tuple[str, LinkResult]]) -> list[di
 
 
 def _result(result: LinkResult, source: Any, rule_index: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": source.file,
-                                                     "uriBaseId": "%SRCROOT%"}}
+    # A URI reference: a path with spaces, or "<stdin>", must be percent-encoded.
+    uri = quote(source.file, safe="/-._~")
+    location: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}
     # Code scanning needs a region; an unknown line is shown on the first one.
     location["region"] = {"startLine": source.line or 1}
     return {

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.model import LinkResult, Report, Status
+from bot.model import LinkResult, Report, Source, Status
 from bot.report import FORMATS, sarif
 from tests.report.samples import GENERATED_AT, roadmap_report, small_report
 
@@ -68,9 +68,7 @@ def test_rules_are_indexed_and_sorted() -> None:
 
 def test_fingerprints_survive_a_line_move() -> None:
     def fingerprint(line: int) -> str:
-        report = small_report()
-        moved = report.links[0].sources[0].__class__("roadmap.yaml", line, "Python Crash Course",
-                                                     "pcc", "x")
+        moved = Source("roadmap.yaml", line, "Python Crash Course", "pcc", "x")
         link = LinkResult("https://gone.example/book", Status.BROKEN, "http_404",
                           sources=(moved,))
         result = log_of(Report((), GENERATED_AT, (link,)))["runs"][0]["results"][0]
@@ -84,3 +82,13 @@ def test_deterministic_and_registered() -> None:
     reversed_report = Report(report.inputs, report.generated_at, tuple(reversed(report.links)))
     assert sarif.render(report) == sarif.render(reversed_report)
     assert FORMATS["sarif"] is sarif.render
+
+
+@pytest.mark.parametrize(("file", "uri"), [("roadmap.yaml", "roadmap.yaml"),
+                                          ("docs/my notes.md", "docs/my%20notes.md"),
+                                          ("<stdin>", "%3Cstdin%3E")])
+def test_artifact_uri_is_a_uri_reference(file: str, uri: str) -> None:
+    link = LinkResult("https://a.example/", Status.BROKEN, "http_404",
+                      sources=(Source(file, 3),))
+    result = log_of(Report((), GENERATED_AT, (link,)))["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
