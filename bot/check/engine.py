@@ -21,13 +21,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from bot.check.classify import classify
-from bot.check.http import HttpClient, open_client
+from bot.check.http import HttpClient, checked_url, open_client
 from bot.check.inconclusive import run_health
 from bot.check.observation import Exchange, Failure, Observation, Verdict
 from bot.check.results import skipped_result, to_link_result
 from bot.check.settings import CheckSettings
 from bot.model import Link, LinkResult, PageSnapshot, Reason, Report
-from bot.urls import host_key, host_of, is_http, normalize, scheme_of, url_problem
+from bot.urls import host_key, host_of, scheme_of
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], datetime]
@@ -97,7 +97,7 @@ def prescreen(link: Link, settings: CheckSettings) -> LinkResult | None:
         return skipped_result(link, Reason.EXCLUDED)
     if scheme_of(link.url) not in {"http", "https"}:
         return skipped_result(link, Reason.UNSUPPORTED_SCHEME)
-    if not is_http(link.url) or url_problem(link.url) is not None:
+    if checked_url(link.url)[1] is not None:
         return skipped_result(link, Reason.INVALID_URL)
     return None
 
@@ -297,7 +297,7 @@ def plan(
         if skipped is not None:
             known[index] = skipped
             continue
-        target, remap = settings.remap(normalize(link.url))
+        target, remap = settings.remap(checked_url(link.url)[0])
         host = host_key(target)
         if host not in lanes:
             bare = host_of(target)
@@ -353,7 +353,7 @@ def _fill_deadline(
 ) -> None:
     for index, link in enumerate(links):
         if results[index] is None:
-            observation = deadline_observation(normalize(link.url))
+            observation = deadline_observation(checked_url(link.url)[0])
             verdict = checker.verdict(observation)
             record(index, to_link_result(link, observation, verdict, checker.clock(), {}))
 
@@ -375,6 +375,6 @@ async def explain_url(
     """Observe one URL with every exchange recorded, and the verdict drawn from it."""
     async with open_client(settings) as client:
         checker = Checker(client, settings, clock=clock, sleep=sleep)
-        target, _ = settings.remap(normalize(url))
+        target, _ = settings.remap(checked_url(url)[0])
         observation = await checker.observe(target, None)
         return observation, checker.verdict(observation)

@@ -8,6 +8,7 @@ Nothing here decides a verdict: `observe` returns what was seen, `classify` judg
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 import socket
@@ -30,6 +31,17 @@ from bot.check.observation import Exchange, Failure, Observation
 from bot.check.settings import CheckSettings, RequestMethod
 from bot.model import Hop
 from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
+
+# normalize() is pure but not cheap, and one URL passes planning, the redirect walk and the
+# request within moments; a small cache saves most repeats while memory stays bounded.
+_CHECKED_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=_CHECKED_CACHE)
+def checked_url(url: str) -> tuple[str, str | None]:
+    """The normalised form of `url` and why it cannot be requested (None when it can)."""
+    normal = normalize(url)
+    return normal, url_problem(normal)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTTP_SCHEMES = frozenset({"http", "https"})
@@ -319,7 +331,8 @@ class HttpClient:
     ) -> Observation:
         """Follow `url` to its final answer, recording every exchange and redirect hop."""
         start = time.monotonic()
-        current = normalize(url) if url_problem(url) is None else strip_userinfo(url)
+        normal, problem = checked_url(url)
+        current = normal if problem is None else strip_userinfo(url)
         walk = _Walk(current)
         while True:
             exchanges, answer = await self._fetch_one(current, validators, want_body)
@@ -381,8 +394,7 @@ def strip_userinfo(url: str) -> str:
 
 def _request_url(url: str) -> URL:
     """The URL to send, normalised: userinfo stripped (never sent), fragment dropped."""
-    normal = normalize(url)
-    problem = url_problem(normal)
+    normal, problem = checked_url(url)
     if problem is not None:
         raise aiohttp.InvalidURL(f"{url}: {problem}")
     return URL(normal, encoded=True)
@@ -398,7 +410,7 @@ def _redirect_target(current: str, answer: Answer) -> str | None:
         target = resolve_redirect(current, location)
     except InvalidURL:
         return location  # judged unsupported below, never requested
-    return normalize(target) if scheme_of(target) in HTTP_SCHEMES else target
+    return checked_url(target)[0] if scheme_of(target) in HTTP_SCHEMES else target
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,9 +441,10 @@ class _Walk:
         if "set-cookie" in answer.headers:
             self.last_cookie_hop = len(self.hops)
         self.hops.append(Hop(url=current, status=answer.status))
-        if url_problem(target) is not None:
+        problem = checked_url(target)[1]
+        if problem is not None:
             failure = _bad_target_failure(target)
-            detail = _clip(f"redirect to {url_problem(target)}: {target}")
+            detail = _clip(f"redirect to {problem}: {target}")
             self.exchanges.append(Exchange("GET", _clip(target), failure=failure, detail=detail))
             return _Stop(_clip(target), failure=failure)
         # A revisit is a loop unless a cookie was set since: cookie bounces end on the return.
