@@ -120,6 +120,9 @@ def test_pull_request_workflows_hold_no_secret_and_no_write() -> None:
         for step in steps(workflow):
             if "actions/checkout" in step.get("uses", ""):
                 assert step["with"]["persist-credentials"] is False
+            # No issues or pull requests are opened from a pull request's run.
+            assert not re.search(r"roadmap-bot (run|curate)\b", step.get("run", "")), path.name
+            assert "GITHUB_TOKEN" not in step.get("env", {}), path.name
 
 
 def test_nightly_is_scheduled_dispatchable_and_never_overlaps() -> None:
