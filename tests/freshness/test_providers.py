@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.freshness.assess import fetch_results
 from bot.freshness.providers import Signal
 from bot.freshness.providers.blogs import MediumProvider, SubstackProvider
 from bot.freshness.providers.github import GitHubProvider, parse_repo_url
@@ -313,3 +314,16 @@ async def test_slow_upstream_times_out_to_unknown(http: aiohttp.ClientSession,
         await runner.cleanup()
     assert (result.found, result.reason) == (False, "timeout")
     assert result.evidence == () or all(isinstance(e, Evidence) for e in result.evidence)
+
+
+async def test_graphql_failure_falls_back_to_rest(upstreams: Upstreams,
+                                                  http: aiohttp.ClientSession,
+                                                  unused_tcp_port: int) -> None:
+    settings = upstreams.settings(token="t",
+                                  github_graphql=f"http://127.0.0.1:{unused_tcp_port}/graphql")
+    provider = GitHubProvider(settings)
+    resource = res("https://github.com/octo/archived-tool")
+    results = await fetch_results({"r": (provider, resource)}, http, settings)
+    assert results["r"].signals == {Signal.ARCHIVED}
+    assert results["r"].evidence[-1].source == "github:rest"
+    assert upstreams.count("github", "/repos/octo/archived-tool") == 2  # repo + latest release
