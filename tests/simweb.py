@@ -103,10 +103,11 @@ class Drip:
 
     chunk: bytes = b"x" * 1024
     interval: float = 0.0
+    content_type: str = "application/octet-stream"
     sent: int = 0
 
     async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response = web.StreamResponse(headers={"Content-Type": self.content_type})
         await response.prepare(request)
         try:
             while True:
