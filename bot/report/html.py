@@ -174,7 +174,16 @@ def _freshness_fields(entry: Mapping[str, Any], report: Report) -> dict[str, Any
         "age_days": days,
         "freshness": str(entry.get("verdict") or "unknown") if entry else "unknown",
         "suggestion": _short(suggestion.get("text")) if isinstance(suggestion, Mapping) else None,
+        "suggestion_url": _http_url(suggestion.get("url")) if isinstance(suggestion, Mapping)
+        else None,
+        "date_source": _short(entry.get("date_source"), 80),
     }
+
+
+def _http_url(value: Any) -> str | None:
+    """Only http(s) URLs become links; the page's script checks this again."""
+    ok = isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+    return value if ok else None
 
 
 def _short(value: Any, limit: int = 300) -> str | None:

@@ -226,7 +226,15 @@ def _attention_row(report: Report, entry: Mapping[str, Any]) -> str:
     age = common.age_text(common.age_days(updated, report.generated_at))
     verdict = str(entry.get("verdict"))
     suggestion = entry.get("suggestion")
-    advice = text(suggestion.get("text") or "") if isinstance(suggestion, Mapping) else ""
+    advice = _advice(suggestion) if isinstance(suggestion, Mapping) else ""
     return (f"| {name} | {text(entry.get('section') or common.NO_SECTION)} | "
             f"{text(updated) if updated else 'unknown'} | {age} | "
             f"{FRESHNESS_ICON.get(verdict, OTHER_CELL)} {text(verdict)} | {advice} |")
+
+
+def _advice(suggestion: Mapping[str, Any]) -> str:
+    words = text(suggestion.get("text") or "")
+    url = suggestion.get("url")
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f"{words} ({link('link', url)})".strip()
+    return words

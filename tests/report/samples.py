@@ -49,11 +49,12 @@ def small_report(*, previous: bool = True, inconclusive: bool = False) -> Report
         "freshness": {
             "pcc": _fresh("pcc", "Python Crash Course", "book", "https://gone.example/book",
                           "1.1. Python & IDEs", "2019-05-03", "stale",
-                          "A 3rd edition exists (2023)"),
+                          "A 3rd edition exists (2023)", "https://nostarch.com/pcc3"),
             "fine": _fresh("fine", HOSTILE_TITLE, "docs", "https://fine.example/",
                            "1.1. Python & IDEs", "2026-10-01", "fresh", None),
             "k8s": _fresh("k8s", "Kubernetes mastery", "course", "https://old.example/k8s",
-                          "2.2. Kubernetes", None, "review", "Check the course is still sold"),
+                          "2.2. Kubernetes", None, "review", "Check the course is still sold",
+                          "javascript:alert(1)"),
             "book-no-link": _fresh("book-no-link", "Designing ML Systems", "book", None,
                                    "4. MLOps Principles", "2022-06-01", "unknown", None),
         },
@@ -66,13 +67,14 @@ def small_report(*, previous: bool = True, inconclusive: bool = False) -> Report
 
 
 def _fresh(rid: str, title: str, kind: str, url: str | None, section: str,
-           updated: str | None, verdict: str, advice: str | None) -> dict[str, Any]:
+           updated: str | None, verdict: str, advice: str | None,
+           advice_url: str | None = None) -> dict[str, Any]:
     return {
         "resource_id": rid, "title": title, "kind": kind, "url": url, "section": section,
         "last_updated": updated, "date_source": "page" if updated else None,
         "verdict": verdict, "priority": "normal",
         "evidence": [{"fact": "modified", "value": updated, "source": "meta"}] if updated else [],
-        "suggestion": {"action": "review", "text": advice, "url": None} if advice else None,
+        "suggestion": {"action": "review", "text": advice, "url": advice_url} if advice else None,
         "provider": "page",
     }
 

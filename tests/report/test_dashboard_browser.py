@@ -102,6 +102,9 @@ async def test_history_strip_and_freshness_age(page: Page, tmp_path: Path) -> No
                           "cell s-broken|2026-11-27: broken", "cell s-broken|2026-11-28: broken"]
     assert await page.eval("document.querySelector('tr[data-status=broken] .fresh')"
                            ".textContent") == "7 y 6 mo"
+    assert await page.eval("document.querySelector('tr[data-status=broken] .suggestion a')"
+                           ".href") == "https://nostarch.com/pcc3"
+    assert await page.eval("document.querySelectorAll('a[href^=javascript]').length") == 0
 
 
 async def test_hostile_title_is_shown_as_text_and_never_runs(page: Page, tmp_path: Path) -> None:

@@ -62,6 +62,12 @@ def test_hostile_title_survives_as_data() -> None:
     assert any(row["page_title"] == HOSTILE_TITLE for row in rows)
 
 
+def test_only_http_suggestion_urls_are_kept() -> None:
+    rows = {row["title"]: row for row in embedded(html.render(small_report()))["rows"]}
+    assert rows["Python Crash Course"]["suggestion_url"] == "https://nostarch.com/pcc3"
+    assert rows["Kubernetes mastery"]["suggestion_url"] is None  # was javascript:
+
+
 def test_hostile_inconclusive_reason_is_escaped() -> None:
     report = Report((), GENERATED_AT, (), True, "<b onclick=x>boom</b>")
     page = html.render(report)

@@ -62,7 +62,11 @@
       moved.appendChild(anchor(row.final_url, row.final_url, "url"));
       td.appendChild(moved);
     }
-    if (row.suggestion) { td.appendChild(el("div", "suggestion", row.suggestion)); }
+    if (row.suggestion) {
+      var advice = el("div", "suggestion", row.suggestion + " ");
+      if (row.suggestion_url) { advice.appendChild(anchor(row.suggestion_url, "→ suggested link")); }
+      td.appendChild(advice);
+    }
     return td;
   }
 
@@ -70,7 +74,7 @@
     var td = el("td", "c-updated");
     var pill = el("span", "fresh f-" + row.freshness, row.age ? row.age : "unknown");
     pill.title = (row.last_updated ? "last updated " + row.last_updated : "no date found") +
-      " · " + row.freshness;
+      (row.date_source ? " (" + row.date_source + ")" : "") + " · " + row.freshness;
     td.appendChild(pill);
     td.appendChild(el("div", "sub", row.freshness));
     return td;
