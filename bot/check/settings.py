@@ -8,9 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -145,6 +152,19 @@ class CheckSettings:
 # ---- the config file -------------------------------------------------------------------
 
 
+def _compile_or_explain(pattern: str) -> str:
+    # re.error is not a ValueError: pydantic would let it escape as a traceback.
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return pattern
+
+
+# A regular expression checked item by item, so an error names the line of the bad one.
+RegexText = Annotated[str, AfterValidator(_compile_or_explain)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -167,14 +187,8 @@ class _DomainModel(_Strict):
 
 class _RemapModel(_Strict):
     name: str
-    match: str
+    match: RegexText
     replace: str
-
-    @field_validator("match")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
 
 
 class _CheckModel(_Strict):
@@ -197,17 +211,10 @@ class _CheckModel(_Strict):
     allow_private: bool = False
     trusted_networks: list[str] = []
     resolve: dict[str, list[str]] = {}
-    exclude: list[str] = []
+    exclude: list[RegexText] = []
     domains: list[_DomainModel] = []
     remaps: list[_RemapModel] = []
-    soft_404_markers: list[str] = []
-
-    @field_validator("exclude", "soft_404_markers")
-    @classmethod
-    def _patterns_compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            re.compile(pattern)
-        return value
+    soft_404_markers: list[RegexText] = []
 
     @field_validator("trusted_networks")
     @classmethod
