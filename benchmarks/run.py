@@ -33,6 +33,7 @@ from simweb_bench import BROKEN_PREFIX, CONTROL_PREFIX, host_address
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+PY_SPY = HERE / ".peers/venv/bin/py-spy"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Settings:
     repeat: int
     tools: tuple[str, ...]
     out_dir: Path
+    profile: bool
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Measured:
     cpu_s: float
     max_rss_mb: float
     timed_out: bool
+    load_before: float
 
 
 @dataclass(frozen=True)
@@ -114,12 +117,14 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--repeat", type=int, default=1, help="runs per tool (median reported)")
     p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
     p.add_argument("--out-dir", type=Path, default=None, help="keep inputs/outputs here")
+    p.add_argument("--profile", action="store_true", help="run Python tools under py-spy")
     a = p.parse_args(argv)
-    out = a.out_dir or Path(tempfile.mkdtemp(prefix="rb-bench-"))
+    out = (a.out_dir or Path(tempfile.mkdtemp(prefix="rb-bench-"))).resolve()
     return Settings(
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
         a.per_host or a.cap, a.timeout, a.workers, a.broken, a.slow_hosts,
         a.slow_latency_ms / 1000, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
+        a.profile,
     )  # fmt: skip
 
 
@@ -169,6 +174,7 @@ class SimWeb:
 
 def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
     """Run one tool, wait4() it for its own rusage, kill its process group after `limit`."""
+    load = os.getloadavg()[0]  # the machine is shared: a busy one slows every tool
     started = time.monotonic()
     with (cwd / "stdout.txt").open("wb") as out, (cwd / "stderr.txt").open("wb") as err:
         child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
@@ -187,7 +193,7 @@ def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
     # ru_maxrss is in KiB on Linux: the largest process of the tree, not their sum.
     return Measured(
         child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-        timed_out.is_set(),
+        timed_out.is_set(), load,
     )  # fmt: skip
 
 
@@ -238,8 +244,13 @@ def ideal_bounds(s: Settings, plan: Plan) -> tuple[float, float]:
     return max(bound), max(bound[s.slow_hosts :], default=0.0)
 
 
-def accuracy(failed: dict[str, str], plan: Plan) -> tuple[int, int, int]:
-    """Healthy links reported broken, healthy links reported inconclusive, broken ones missed."""
+def accuracy(failed: dict[str, str] | None, plan: Plan) -> tuple[int, int, int]:
+    """Healthy links reported broken, healthy links reported inconclusive, broken ones missed.
+
+    An unreadable output counts every link as unverified (-1 in each column).
+    """
+    if failed is None:
+        return -1, -1, -1
     healthy_broken = sum(1 for u, kind in failed.items() if kind == "broken" and u not in plan.broken)
     healthy_error = sum(1 for u, kind in failed.items() if kind != "broken" and u not in plan.broken)
     missed = sum(1 for u in plan.broken if failed.get(u) != "broken")
@@ -252,15 +263,28 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
     inputs.work.mkdir(exist_ok=True)
     inputs.work.chmod(0o777)  # LinkChecker drops root privileges to `nobody`
     cmd = tool.command(inputs, peers.Limits(s.concurrency, s.per_host, s.timeout))
+    if s.profile and tool.name == "roadmap-bot":
+        # Sampling costs some CPU: profiled runs show where time goes, not the figures.
+        cmd = [str(PY_SPY), "record", "--format", "raw", "--rate", "250", "--nonblocking",
+               "-o", str(inputs.work / "profile.txt"), "--", *cmd]  # fmt: skip
     web.reset()
     cpu0 = server_cpu(web.stats())
     started = time.time()
     measured = run_measured(cmd, inputs.work, s.tool_limit)
     seen = traffic(web.stats(), link_keys(plan, s.hosts), started, cpu0)
-    failed = tool.failures(inputs) if not measured.timed_out else {}
+    failed = read_failures(tool, inputs)
     ideal, fast_ideal = ideal_bounds(s, plan)
     scenario = f"{s.slow_hosts} slow host(s)" if s.slow_hosts else "healthy"
     return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
+
+
+def read_failures(tool: peers.Tool, inputs: peers.Inputs) -> dict[str, str] | None:
+    """The tool's failures, or None when its output is missing or unreadable."""
+    try:
+        return tool.failures(inputs)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"{tool.name}: cannot read its output: {exc}", file=sys.stderr)
+        return None
 
 
 def median_row(rows: list[Row]) -> Row:
@@ -277,20 +301,22 @@ def fmt(value: float | None, digits: int = 2) -> str:
 def table(rows: list[Row], s: Settings) -> str:
     """The Markdown results table."""
     head = (
-        "| tool | scenario | wall s | x ideal | CPU s | peak RSS MB | req/link | HEAD | "
+        "| tool | scenario | wall s | x ideal | CPU s | server CPU s | peak RSS MB | req/link | HEAD | "
         "other req | links reached | max per-host conc. | fast hosts done s | "
-        "healthy->broken | healthy->error | broken missed | exit |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "healthy->broken | healthy->error | broken missed | exit | load |\n"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     )
     lines = [head]
     for r in rows:
         m, t = r.measured, r.traffic
         lines.append(
             f"| {r.tool} | {r.scenario} | {fmt(m.wall_s)}{' (killed)' if m.timed_out else ''} | "
-            f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} | {fmt(m.max_rss_mb, 0)} | "
+            f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} | {fmt(t.server_cpu_s)} | "
+            f"{fmt(m.max_rss_mb, 0)} | "
             f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
             f"{t.links_reached}/{s.links} | {t.max_inflight} | {fmt(t.fast_done_s)} | "
-            f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} |"
+            f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} | "
+            f"{fmt(m.load_before, 1)} |"
         )
     return "\n".join(lines)
 
