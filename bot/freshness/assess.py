@@ -45,9 +45,8 @@ def link_index(report: Report | None) -> tuple[dict[str, LinkResult], dict[str, 
 def link_for(resource: Resource, index: tuple[dict[str, LinkResult], dict[str, LinkResult]],
              ) -> LinkResult | None:
     by_id, by_url = index
-    found = by_id.get(resource.id)
-    if found is not None and (resource.url is None or found.url == resource.url):
-        return found
+    if resource.id in by_id:  # the checker may have normalised the URL; the id still matches
+        return by_id[resource.id]
     return by_url.get(resource.url) if resource.url else None
 
 
@@ -99,13 +98,16 @@ async def fetch_results(
     return {rid: answers[(p.name, p.key(r))] for rid, (p, r) in wanted.items()}
 
 
-def facts_for(resource: Resource, link: LinkResult | None,
-              provider: ProviderResult | None) -> Facts:
+def facts_for(resource: Resource, link: LinkResult | None, provider: ProviderResult | None,
+              trust_status: bool = True) -> Facts:
+    """The policy's input; an inconclusive run's link verdicts are not trusted (`trust_status`)."""
     page_dates = dates_from_metadata(link.metadata) if link else ()
+    status = link if link and trust_status else None
     return Facts(
         kind=resource.kind.value, has_url=resource.url is not None,
         dates=page_dates + (provider.dates if provider else ()), provider=provider,
-        link_status=link.status.value if link else None, link_reason=link.reason if link else None,
+        link_status=status.status.value if status else None,
+        link_reason=status.reason if status else None,
         checked_on=link.checked_at.astimezone(UTC).date().isoformat()
         if link and link.checked_at else None,
     )
@@ -141,8 +143,9 @@ async def assess(document: RoadmapDocument, report: Report | None, settings: Fre
             continue
         wanted[spot.resource.id] = (provider, spot.resource)
     results = await fetch_results(wanted, session, settings)
+    trusted = not (report and report.inconclusive)  # nothing may act on an unhealthy run
     return tuple(
         build_record(spot, facts_for(spot.resource, links[spot.resource.id],
-                                     results.get(spot.resource.id)), settings, today)
+                                     results.get(spot.resource.id), trusted), settings, today)
         for spot in spots
     )

@@ -298,6 +298,9 @@ OPENLIBRARY_DOCS: list[dict[str, Any]] = [
          "A Hands-On, Project-Based Introduction to Programming"),
     _doc("OL27258011W", "Python Crash Course, 3rd Edition", ["Eric Matthes"], 2, [2023]),
     _doc("OL20797285W", "Python Crash Course, 2nd Edition", ["Eric Matthes"], 3, [2019]),
+    # Another book by the same author whose title starts alike: not a newer edition.
+    _doc("OL40000001W", "Python Crash Course for Data Science, 5th Edition", ["Eric Matthes"],
+         1, [2026]),
     _doc("OL16804452W", "The Linux Command Line", ["William E. Shotts Jr."], 6, [2012, 2019],
          "A Complete Introduction"),
     _doc("OL19356252W", "The Linux Command Line, 2nd Edition", ["William Shotts"], 2, [2019]),

@@ -113,3 +113,19 @@ async def test_a_dead_network_gives_unknown_records_not_an_exception(
     records = await assess(document, None, settings, http, TODAY)
     assert len(records) == len(roadmap_ids())
     assert {r.verdict for r in records} == {"unknown"}
+
+
+async def test_an_inconclusive_run_breaks_nothing_and_ids_match_normalised_urls(
+        upstreams: Upstreams, http: aiohttp.ClientSession) -> None:
+    document = load_roadmap(str(ROOT / "roadmap.yaml"))
+    # The checker may normalise a URL (here: no trailing slash); the resource id still matches.
+    link = _link("https://www.udemy.com/course/mlflow-course", "udemy-mlflow-course",
+                 {"modified": "2025-06-01"}, Status.BROKEN, "dns")
+    healthy = Report(("roadmap.yaml",), datetime.now(UTC), (link,))
+    unhealthy = Report(("roadmap.yaml",), datetime.now(UTC), (link,), inconclusive=True,
+                       inconclusive_reason="most hosts failed at DNS")
+    for report, verdict in ((healthy, "broken"), (unhealthy, "fresh")):
+        records = {r.resource_id: r for r in await assess(document, report,
+                                                          upstreams.settings(), http, TODAY)}
+        assert records["udemy-mlflow-course"].verdict == verdict
+        assert records["udemy-mlflow-course"].last_updated == "2025-06-01"

@@ -83,7 +83,7 @@ def parse_docs(data: Any) -> list[Doc]:
     for doc in docs if isinstance(docs, list) else []:
         if not isinstance(doc, dict) or not isinstance(doc.get("key"), str):
             continue
-        title = " ".join(str(part) for part in (doc.get("title"), doc.get("subtitle")) if part)
+        title = str(doc.get("title") or "")
         years = [y for y in doc.get("publish_year") or [] if isinstance(y, int)]
         found.append(Doc(doc["key"], title, tuple(str(a) for a in doc.get("author_name") or []),
                          int(doc.get("edition_count") or 0),
@@ -94,12 +94,13 @@ def parse_docs(data: Any) -> list[Doc]:
 
 
 def matching(resource: Resource, docs: Sequence[Doc]) -> list[Doc]:
-    """Results with the same base title and (when the roadmap names any) a shared author."""
+    """Results with the same base title (a subtitle after ':' aside) and, when the roadmap
+    names authors, a shared surname. Exact, not fuzzy: a near miss is another book."""
     wanted = base_title(resource.title)
     surnames = {_surname(a) for a in resource.authors}
     return [
         doc for doc in docs
-        if (base_title(doc.title) + " ").startswith(wanted + " ")
+        if wanted in (base_title(doc.title), base_title(doc.title.split(":")[0]))
         and (not surnames or surnames & {_surname(a) for a in doc.authors})
     ]
 
