@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.freshness.assess import assess
-from bot.freshness.providers.github import GitHubProvider
+from bot.freshness.providers.github import GitHubProvider, may_carry_token
 from bot.freshness.providers.http import Credentials, request
 from bot.freshness.record import freshness_to_json
 from bot.freshness.settings import FreshnessSettings
@@ -81,3 +82,22 @@ async def test_failure_reasons_hold_no_token(http: aiohttp.ClientSession,
     result = await provider.fetch(
         Resource(id="x", title="x", kind=Kind.REPOSITORY, url="https://github.com/o/r"), http)
     assert not result.found and TOKEN not in repr(result)
+
+
+@pytest.mark.parametrize(
+    ("api", "carries"),
+    [
+        ("https://api.github.com", True),
+        ("http://api.github.com", False),  # never in clear text
+        ("https://api.github.com.evil.example", False),
+        ("https://evil.example", False),  # a pull request editing roadmap-bot.yaml
+        ("http://127.0.0.1:8080", True),  # the tests' fakes
+        ("http://[::1]:8080", True),
+        ("http://10.0.0.1", False),
+    ],
+)
+def test_a_config_file_cannot_send_the_token_elsewhere(api: str, carries: bool) -> None:
+    assert may_carry_token(api) is carries
+    provider = GitHubProvider(FreshnessSettings(github_api=api, github_graphql=f"{api}/graphql",
+                                                github_token=TOKEN))
+    assert (provider.credentials is not None) is carries

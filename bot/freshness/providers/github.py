@@ -8,6 +8,7 @@ new https://github.com/owner/name URL becomes a suggested replacement.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 
 from bot.freshness.dates import parse_date
-from bot.freshness.providers.http import Answer, Credentials, ProviderError, request
+from bot.freshness.providers.http import Answer, Credentials, ProviderError, origin, request
 from bot.freshness.providers.interface import ProviderResult, Signal
 from bot.freshness.record import DatedFact, DateField, Evidence
 from bot.freshness.settings import FreshnessSettings
@@ -32,10 +33,22 @@ RESERVED = frozenset({
     "features", "login", "marketplace", "orgs", "pricing", "search", "settings", "sponsors",
     "topics", "trending", "users", "join", "new", "notifications", "organizations",
 })
+TOKEN_HOSTS = frozenset({"api.github.com"})
 REF_KINDS = frozenset({"tree", "blob"})
 MAX_REF_SEGMENTS = 4  # branch names with slashes: try "a", "a/b", ... this far
 ACCEPT = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def may_carry_token(url: str) -> bool:
+    """Only https://api.github.com, or loopback (the tests' fakes), may receive the token."""
+    scheme, host, _ = origin(url)
+    if host in TOKEN_HOSTS:
+        return scheme == "https"
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +117,10 @@ class GitHubProvider:
         self.graphql = settings.github_graphql
         self.timeout = settings.timeout
         self.batch = settings.graphql_batch
-        self.credentials = Credentials.for_hosts(settings.github_token,
-                                                 [settings.github_api, settings.github_graphql])
+        endpoints = [settings.github_api, settings.github_graphql]
+        # A pull request can edit the config file: the token goes nowhere but GitHub's API.
+        token = settings.github_token if all(map(may_carry_token, endpoints)) else None
+        self.credentials = Credentials.for_hosts(token, endpoints)
 
     def matches(self, resource: Resource) -> bool:
         return parse_repo_url(resource.url) is not None
