@@ -6,25 +6,55 @@ fences, escapes, nested brackets and balanced parentheses in destinations follow
 instead of a hand-written approximation. Link destinations are kept as written: the
 parser's URL normalisation (percent-encoding) and its link validation are switched off.
 Reference-style links are reported once, at their definition, where the URL is written.
+Bare URLs are found by an inline rule (as GFM's autolink extension does) so that emphasis
+markers inside a URL (``/_next/``, ``?a_b``) cannot split it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from bot.extract import Occurrence, line_of, usable_target
 from bot.extract.html import extract_html
-from bot.extract.text import bare_urls
+from bot.extract.text import BARE_URL, trim_bare_url
 from bot.model import Source
+
+# The scheme just before a "://" in the pending text, as markdown-it's linkify rule finds it.
+_SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])(https?)$", re.IGNORECASE)
+
+
+def _bare_url_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule: at a "://" preceded by http(s), take a bare URL as a link."""
+    pos = state.pos
+    if state.linkLevel > 0 or not state.src.startswith("://", pos):
+        return False
+    match = _SCHEME_BEFORE.search(state.pending)
+    if not match:
+        return False
+    scheme = match.group(1)
+    found = BARE_URL.match(state.src, pos - len(scheme), state.posMax)
+    url = trim_bare_url(found.group(0)) if found else ""
+    if len(url) <= len(scheme) + 3:
+        return False
+    if not silent:
+        state.pending = state.pending[: -len(scheme)]
+        state.push("link_open", "a", 1).attrs = {"href": url}
+        state.push("text", "", 0).content = url
+        state.push("link_close", "a", -1)
+    state.pos += len(url) - len(scheme)
+    return True
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"inline_definitions": True, "store_labels": True})
     md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("linkify", "bare_url", _bare_url_rule)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # keep URLs as written
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # report every scheme
     return md
@@ -94,6 +124,3 @@ def _walk_inline(walk: _Walk, children: Sequence[Token]) -> None:
         elif kind == "html_inline":
             walk.found.extend(extract_html(child.content, walk.file, walk.base, walk.line))
             walk.line += child.content.count("\n")
-        elif kind == "text" and walk.depth == 0:
-            for url in bare_urls(child.content):
-                walk.add(url)
