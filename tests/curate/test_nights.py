@@ -279,3 +279,37 @@ async def test_the_run_command_reads_argv_config_and_env(
     history = (world.root / "reports/history.json").read_text()
     assert world.urls["beta"] in history and world.urls["alpha"] not in history
     assert world.github.writes() == []  # one night only: nothing is confirmed yet
+
+
+def _outcome(state: FakeState) -> tuple[object, ...]:
+    issues = sorted((i["title"], i["state"]) for i in state.issues.values())
+    pulls = sorted((p["title"], p["state"]) for p in state.pulls.values())
+    return issues, pulls, state.file_at("roadmap-bot/fixes", "roadmap.yaml")
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-acting", "after-acting"])
+async def test_a_failure_at_any_step_converges_on_the_next_night(world: World, after: bool
+                                                                 ) -> None:
+    """GitHub fails (502s past every retry) at the Nth call of a busy night, for every N,
+    before or after doing the work: the next night ends exactly where a night without
+    failures would have: no duplicate issue or PR, nothing lost."""
+    break_(world, "beta")
+    gamma = world.hosts["gamma"]
+    gamma.route("/gamma", Redirect(gamma.route("/gamma-new", Page()), 301))
+    await world.night(0)
+    history = (world.root / "reports/history.json").read_bytes()
+    await world.night(1)  # the busy night, undisturbed: one issue and the fixes PR
+    expected, busy = _outcome(world.github), len(world.github.calls)
+    assert expected[0] == [("Broken link: Beta Course", "open")] and len(expected[1]) == 1
+    for step in range(1, busy + 1):
+        with serve() as state:
+            state.seed({name: (world.root / name).read_text()
+                        for name in ("roadmap.yaml", "README.md")})
+            world.github = state
+            (world.root / "reports/history.json").write_bytes(history)
+            state.faults.append(Fault(at=step, status=502, times=1000, after=after))
+            with pytest.raises(GitHubError):
+                await world.night(1)
+            state.faults.clear()
+            await world.night(2)
+            assert _outcome(state) == expected, f"failure at call {step}"

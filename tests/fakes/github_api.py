@@ -37,6 +37,7 @@ class Fault:
     hang: float = 0.0  # seconds to stall before answering (a timeout for the client)
     times: int = 1  # how many consecutive matching requests fail
     location: str | None = None  # answer with a redirect there (e.g. to another host)
+    after: bool = False  # do the work first, then fail (the answer is lost on the way back)
     seen: int = 0
     fired: bool = False
 
@@ -168,6 +169,8 @@ class FakeGitHub:
                     firing = fault
         if firing is not None:
             firing.fired = True
+            if firing.after:
+                await handler(request)
             if firing.hang:
                 await asyncio.sleep(firing.hang)
             return _fault_response(firing)
