@@ -202,7 +202,9 @@ def known_or_not(ctx: Context) -> Judgement:
         suggestion = Suggestion(Action.REPLACE_URL, "It moved: point the link at its new home.",
                                 ctx.suggested_url)
     elif not ctx.facts.has_url and ctx.suggested_url:
-        suggestion = Suggestion(Action.ADD_URL, "A link for this resource.", ctx.suggested_url)
+        source = f"{provider.title} on {provider.provider}" if provider and provider.title \
+            else "this page"
+        suggestion = Suggestion(Action.ADD_URL, f"No link yet: link {source}.", ctx.suggested_url)
     return Judgement(Verdict.FRESH if known else Verdict.UNKNOWN, suggestion=suggestion)
 
 
