@@ -4,8 +4,10 @@ limits, retries what is transient, and turns each observation into a `LinkResult
 Scheduling: each host is a lane with a queue of links and at most `per_host` slots; a slot
 is a ticket in one shared ready-queue that `concurrency` workers take from. A worker holds a
 ticket only while it checks that host's link, so a slow host ties up at most its own slots and
-never a worker that another host's link could use. Memory stays bounded: links wait as small
-jobs in their lane, only the links in flight hold a body prefix, results keep no body.
+never a worker that another host's link could use. A retry waits in a timer, not in a
+worker: the host's slot stays taken (a host that asked us to slow down gets fewer requests)
+while the worker serves other hosts. Memory stays bounded: links wait as small jobs in their
+lane, only the links in flight hold a body prefix, results keep no body.
 """
 
 from __future__ import annotations
@@ -130,17 +132,30 @@ def deadline_observation(url: str) -> Observation:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One link waiting in its host's lane; `target` is what is requested (after remaps)."""
+    """One link waiting in its host's lane; `target` is what is requested (after remaps).
+    A job between attempts carries what its earlier attempts saw."""
 
     index: int
     link: Link
     target: str
     remap: str | None = None
+    attempt: int = 0
+    exchanges: tuple[Exchange, ...] = ()
+    started: float | None = None  # time.monotonic() of the first attempt
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """An attempt that must be repeated after `wait` seconds, with the job as it now stands."""
+
+    job: Job
+    wait: float
 
 
 @dataclass(frozen=True, slots=True)
 class Checker:
-    """Checks one URL end to end: observe with retries, classify, build the result."""
+    """Checks one URL: one attempt at a time (the scheduler waits between them), then
+    classify and build the result."""
 
     client: HttpClient
     settings: CheckSettings
@@ -150,29 +165,37 @@ class Checker:
     sleep: Sleep = asyncio.sleep
     jitter: Callable[[], float] = random.random
 
-    async def observe(self, url: str, sent: tuple[str | None, str | None] | None) -> Observation:
-        """Observe `url`, retrying transient failures; every attempt's exchanges are kept."""
-        start, exchanges = time.monotonic(), list[Exchange]()
-        attempt = 0
-        while True:
-            attempt += 1
-            observation = await self.client.observe(url, sent, want_body=self.page_hook is not None)
-            exchanges.extend(observation.exchanges)
-            wait = retry_delay(observation, attempt, self.settings, self.jitter(), self.clock())
-            if wait is None:
-                break
-            exchanges.append(Exchange("GET", url, detail=f"retry in {wait:.2f} s"))
-            await self.sleep(wait)
+    def sent_validators(self, job: Job) -> tuple[str | None, str | None] | None:
+        return self.validators.get(job.link.url) or self.validators.get(job.target)
+
+    async def attempt(self, job: Job) -> Observation | Retry:
+        """One attempt; the final observation (every attempt's exchanges), or a `Retry`."""
+        started = job.started if job.started is not None else time.monotonic()
+        observation = await self.client.observe(
+            job.target, self.sent_validators(job), want_body=self.page_hook is not None
+        )
+        attempt, exchanges = job.attempt + 1, job.exchanges + observation.exchanges
+        wait = retry_delay(observation, attempt, self.settings, self.jitter(), self.clock())
+        if wait is not None:
+            note = Exchange("GET", job.target, detail=f"retry in {wait:.2f} s")
+            return Retry(replace(job, attempt=attempt, exchanges=(*exchanges, note),
+                                 started=started), wait)
         return replace(
-            observation, url=url, exchanges=tuple(exchanges), attempts=attempt,
-            elapsed_ms=int((time.monotonic() - start) * 1000),
+            observation, url=job.target, exchanges=exchanges, attempts=attempt,
+            elapsed_ms=int((time.monotonic() - started) * 1000),
         )
 
-    async def check(self, job: Job) -> LinkResult:
-        sent = self.validators.get(job.link.url) or self.validators.get(job.target)
-        observation = await self.observe(job.target, sent)
+    async def observe(self, url: str) -> Observation:
+        """Every attempt at `url`, waiting in place between them (for `explain`)."""
+        outcome = await self.attempt(Job(-1, Link(url), url))
+        while isinstance(outcome, Retry):
+            await self.sleep(outcome.wait)
+            outcome = await self.attempt(outcome.job)
+        return outcome
+
+    def result(self, job: Job, observation: Observation) -> LinkResult:
         verdict = self.verdict(observation)
-        metadata = self.metadata(observation, verdict, sent)
+        metadata = self.metadata(observation, verdict, self.sent_validators(job))
         if job.remap:
             metadata["checked_as"] = job.target
             metadata["remap"] = job.remap
@@ -260,8 +283,11 @@ class Scheduler:
             if not lane.pending:
                 continue  # a ticket given back while a sibling slot took the last link
             job = lane.pending.popleft()
-            result = await self._checker.check(job)
-            self._finish(job, result)
+            outcome = await self._checker.attempt(job)
+            if isinstance(outcome, Retry):
+                self._retry_later(lane, outcome)
+                continue
+            self._finish(job, self._checker.result(job, outcome))
             self._give_back(lane)
 
     def _finish(self, job: Job, result: LinkResult) -> None:
@@ -277,12 +303,22 @@ class Scheduler:
         if lane.delay <= 0:
             self._ready.put_nowait(lane)
             return
-        timer = asyncio.create_task(self._after_delay(lane))
+        self._later(lane.delay, lane)
+
+    def _retry_later(self, lane: Lane, retry: Retry) -> None:
+        # The worker moves on to other hosts; the host's slot stays taken until the wait ends,
+        # so a host asking us to slow down (429, Retry-After) gets fewer requests, not more.
+        self._later(retry.wait, lane, retry.job)
+
+    def _later(self, wait: float, lane: Lane, job: Job | None = None) -> None:
+        timer = asyncio.create_task(self._after(wait, lane, job))
         self._timers.add(timer)
         timer.add_done_callback(self._timers.discard)
 
-    async def _after_delay(self, lane: Lane) -> None:
-        await self._checker.sleep(lane.delay)
+    async def _after(self, wait: float, lane: Lane, job: Job | None) -> None:
+        await self._checker.sleep(wait)
+        if job is not None:
+            lane.pending.appendleft(job)
         self._ready.put_nowait(lane)
 
 
@@ -376,5 +412,5 @@ async def explain_url(
     async with open_client(settings) as client:
         checker = Checker(client, settings, clock=clock, sleep=sleep)
         target, _ = settings.remap(checked_url(url)[0])
-        observation = await checker.observe(target, None)
+        observation = await checker.observe(target)
         return observation, checker.verdict(observation)

@@ -182,6 +182,35 @@ async def test_one_slow_host_does_not_stall_the_others(
     assert gate.waiting <= 6 and alpha.max_in_flight == 2
 
 
+async def test_a_retry_wait_does_not_hold_a_worker(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    # One worker. alpha asks to come back later; the wait only ends once all of beta's links
+    # are done, which needs the only worker: it must not be the one waiting.
+    limited = alpha.route("/limited", Flaky(failures=1, status=429, retry_after="0.1"))
+    fast = [beta.route(f"/{n}", Page()) for n in range(5)]
+    beta_done = asyncio.Event()
+    waits: list[float] = []
+
+    async def sleep_until_beta_is_done(seconds: float) -> None:
+        waits.append(seconds)
+        await beta_done.wait()
+
+    done: set[str] = set()
+
+    def progress(result: LinkResult) -> None:
+        done.add(result.url)
+        if done >= set(fast):
+            beta_done.set()
+
+    one = replace(settings, concurrency=1, run_deadline=10.0)
+    report = await check_links(links(limited, *fast), one, sleep=sleep_until_beta_is_done,
+                               progress=progress)
+    assert (report.links[0].url, report.links[0].status) == (limited, Status.OK)
+    assert report.links[0].attempts == 2 and waits == [0.1]
+    assert all(r.status is Status.OK for r in report.links)
+
+
 async def test_workers_are_bounded_not_one_task_per_link(
     web: SimWeb, settings: CheckSettings
 ) -> None:
