@@ -35,7 +35,8 @@ def link_url(index: int, hosts: int, port: int, is_broken: bool) -> str:
 def make_plan(links: int, hosts: int, port: int, broken: int = 20) -> Plan:
     """`links` distinct URLs over `hosts` hosts, `broken` of them spread evenly as 404s."""
     step = links // broken if broken else 0
-    urls = tuple(link_url(i, hosts, port, bool(step) and i % step == step - 1) for i in range(links))
+    broken_at = {i for i in range(links) if step and i % step == step - 1}
+    urls = tuple(link_url(i, hosts, port, i in broken_at) for i in range(links))
     return Plan(urls, frozenset(u for u in urls if BROKEN_PREFIX in u))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,6 +190,21 @@ def linkchecker_failures(inputs: Inputs) -> dict[str, str]:
     return failed
 
 
+# the floor: a minimal raw-socket client (not a link checker) -----------------------------
+
+
+def floor_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
+    """The floor client with the same per-host limit."""
+    return [str(exe), str(HERE / "floor_client.py"), str(inputs.markdown),
+            "--per-host", str(limits.per_host)]  # fmt: skip
+
+
+def floor_failures(inputs: Inputs) -> dict[str, str]:
+    """The floor client's non-200 answers."""
+    report = json.loads(inputs.stdout.read_text(encoding="utf-8"))
+    return {url: kind_of(code) for url, code in report["failed"].items()}
+
+
 TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
@@ -201,6 +217,7 @@ TOOLS: dict[str, Tool] = {
              mlc_command, mlc_failures),
         Tool("linkchecker", PEERS / "venv/bin/linkchecker", linkchecker_command,
              linkchecker_failures),
+        Tool("floor", Path(sys.executable), floor_command, floor_failures),
     )
 }  # fmt: skip
 

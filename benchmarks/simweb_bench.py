@@ -132,8 +132,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def make_app(config: WorkerConfig) -> web.Application:
     """The aiohttp app of one worker: link pages plus the control endpoints."""
+    cap = config.cap
     states = {
-        host_address(i): HostState(i, config.latency_of(i), config.cap, asyncio.Semaphore(config.cap))
+        host_address(i): HostState(i, config.latency_of(i), cap, asyncio.Semaphore(cap))
         for i in config.my_hosts()
     }
 
