@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from dataclasses import replace
 
+import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.client_reqrep import ConnectionKey
 
 from bot.check.http import (
     AddressRefused,
@@ -15,6 +18,7 @@ from bot.check.http import (
     HttpClient,
     address_allowed,
     open_client,
+    translate,
 )
 from bot.check.observation import Failure
 from bot.check.settings import CheckSettings, DomainRule, RequestMethod
@@ -350,3 +354,39 @@ async def test_flaky_answers_are_reported_as_they_come(alpha: SimHost, client: H
     second = await client.observe(url)
     assert (first.final_status, second.final_status) == (503, 200)
     assert first.final_headers["Retry-After"] == "0"
+
+
+# ---- exception translation, table-driven (real exception objects, nothing patched) ---------
+
+_KEY = ConnectionKey("example.org", 443, True, True, None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("exc", "failure"),
+    [
+        (aiohttp.ClientConnectorDNSError(_KEY, socket.gaierror(socket.EAI_NONAME, "unknown")),
+         Failure.DNS_NXDOMAIN),
+        (aiohttp.ClientConnectorDNSError(_KEY, socket.gaierror(socket.EAI_AGAIN, "try again")),
+         Failure.DNS_TEMPORARY),
+        (aiohttp.ClientConnectorDNSError(_KEY, AddressRefused("x resolves to 10.0.0.1")),
+         Failure.PRIVATE_ADDRESS),
+        (aiohttp.ClientConnectorError(_KEY, ConnectionRefusedError(111, "refused")),
+         Failure.CONNECTION_REFUSED),
+        (aiohttp.ClientConnectorError(_KEY, OSError(101, "Network is unreachable")),
+         Failure.CONNECTION_RESET),
+        (aiohttp.ClientConnectorCertificateError(_KEY, ssl.SSLCertVerificationError("bad")),
+         Failure.TLS),
+        (ssl.SSLError("handshake"), Failure.TLS),
+        (aiohttp.ServerTimeoutError("read timeout"), Failure.TIMEOUT),
+        (aiohttp.ConnectionTimeoutError("connect timeout"), Failure.TIMEOUT),
+        (TimeoutError(), Failure.TIMEOUT),
+        (aiohttp.ServerDisconnectedError(), Failure.CONNECTION_RESET),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), Failure.CONNECTION_RESET),
+        (ConnectionResetError(104, "reset"), Failure.CONNECTION_RESET),
+        (aiohttp.InvalidURL("http://"), Failure.INVALID_RESPONSE),
+    ],
+)
+def test_translate(exc: BaseException, failure: Failure) -> None:
+    got, detail = translate(exc)
+    assert got is failure
+    assert len(detail) <= 200
