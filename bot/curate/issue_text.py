@@ -15,6 +15,8 @@ from bot.curate.settings import CurateSettings
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
 TITLE_LIMIT = 120
+MAX_HOPS = 10
+DIGEST_ROWS = 100  # GitHub refuses bodies over 65,536 characters; a row is at most ~600
 
 HEADLINE = {
     FindingKind.BROKEN: "Broken link",
@@ -108,7 +110,9 @@ def where(finding: Finding, context: Context) -> list[str]:
 def redirect_chain(evidence: LinkEvidence) -> str:
     if not evidence.redirects:
         return "—"
-    hops = [f"{code(hop.url)} → {hop.status}" for hop in evidence.redirects]
+    hops = [f"{code(hop.url)} → {hop.status}" for hop in evidence.redirects[:MAX_HOPS]]
+    if len(evidence.redirects) > MAX_HOPS:
+        hops.append(f"… {len(evidence.redirects) - MAX_HOPS} more")
     return " → ".join(hops) + f" → {code(evidence.final_url)}"
 
 
@@ -224,12 +228,14 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
         "| Finding | Resource | Section | URL | Line |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for f in findings:
+    for f in findings[:DIGEST_ROWS]:
         line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
         parts.append(
-            f"| {HEADLINE[f.kind]} | {inline(f.place.resource) or '—'} | "
-            f"{inline(f.place.section) or '—'} | {code(f.url)} | {line} |"
+            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'} | "
+            f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {line} |"
         )
+    if len(findings) > DIGEST_ROWS:
+        parts.append(f"\n… and {len(findings) - DIGEST_ROWS} more: see the nightly report.")
     parts += [
         "",
         "Run `roadmap-bot explain URL` to see how a verdict was reached.",

@@ -15,6 +15,7 @@ from bot.curate.issue_text import Context
 from bot.curate.judge import judge
 from bot.curate.model import Fix
 from bot.curate.plan import Action, IssueState, PullState, plan, rejected_fix_ids
+from bot.curate.pr_text import fitting
 from bot.curate.settings import CurateSettings
 from bot.curate.yaml_edit import edit_urls
 from bot.errors import InputError
@@ -71,7 +72,8 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     issues, pulls = _state(github, settings)
     all_fixes = () if partial else plan_fixes(report, freshness, settings)
     refused = rejected_fix_ids(pulls)
-    fixes = tuple(fix for fix in all_fixes if fix.fix_id not in refused)
+    wanted = [fix for fix in all_fixes if fix.fix_id not in refused]
+    fixes = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later
     actions = plan(issues, pulls, judgement, fixes, fixed_files(texts, fixes, settings), now,
                    settings, context, fixable=frozenset(fix.old for fix in all_fixes),
                    pull=not partial)

@@ -14,6 +14,7 @@ KIND_TEXT = {
     FixKind.RENAMED_REPO: "renamed repository",
 }
 PR_MARKER = "<!-- roadmap-bot:fixes-pr -->"
+BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters
 
 
 def pr_title(fixes: tuple[Fix, ...]) -> str:
@@ -60,3 +61,10 @@ def pr_body(fixes: tuple[Fix, ...], context: Context) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def fitting(fixes: tuple[Fix, ...], context: Context) -> tuple[Fix, ...]:
+    """As many fixes (in order) as one PR body can list; the rest wait for the next PR."""
+    while len(fixes) > 1 and len(pr_body(fixes, context)) > BODY_LIMIT:
+        fixes = fixes[: len(fixes) - max(1, len(fixes) // 10)]
+    return fixes

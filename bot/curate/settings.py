@@ -46,6 +46,7 @@ class CurateSettings:
     branch: str = "roadmap-bot/fixes"
     roadmap_path: str = "roadmap.yaml"
     readme_path: str = "README.md"
+    max_pr_fixes: int = 40  # per PR: keeps the body under GitHub's size limit and reviewable
     github_attempts: int = 4  # per API call, then a clear failure
     github_backoff: float = 2.0  # seconds before the 2nd attempt; doubles after
     github_write_interval: float = 1.0  # GitHub's advice against secondary rate limits
@@ -87,6 +88,7 @@ class _CurateModel(BaseModel):
     branch: str = Field(default="roadmap-bot/fixes", pattern=r"^[A-Za-z0-9._/-]+$")
     roadmap_path: str = "roadmap.yaml"
     readme_path: str = "README.md"
+    max_pr_fixes: int = Field(default=40, ge=1, le=60)
     github_attempts: int = Field(default=4, ge=1, le=10)
     github_backoff: float = Field(default=2.0, ge=0, le=60)
     github_write_interval: float = Field(default=1.0, ge=0, le=10)

@@ -54,6 +54,18 @@ def test_secondary_rate_limit_waits_retry_after(fake: FakeState) -> None:
     assert sleeps == [7.0]
 
 
+def test_primary_rate_limit_waits_for_the_reset_within_bounds(fake: FakeState) -> None:
+    sleeps: list[float] = []
+    reset = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1030"}
+    fake.faults.append(Fault(at=1, status=403, headers=reset))
+    github = adapter_for(fake, sleeps)
+    github._clock = lambda: 1000.0
+    assert github.list_issues("roadmap-bot") == [] and sleeps == [30.0]
+    fake.faults.append(Fault(at=1, status=403, headers={**reset, "X-RateLimit-Reset": "99999"}))
+    with pytest.raises(GitHubError, match="403"):
+        github.list_issues("roadmap-bot")  # an hour-long wait is a failure, not a hang
+
+
 def test_bounded_retries_then_a_clear_error_without_the_token(fake: FakeState) -> None:
     fake.faults.append(Fault(at=1, status=502, times=9))
     github = adapter_for(fake)

@@ -120,6 +120,14 @@ def test_moved_finding_covered_by_a_fix_is_no_issue() -> None:
     assert verbs(actions) == [(Verb.OPEN_PR, None)]
 
 
+def test_a_move_no_fix_covers_is_an_issue() -> None:
+    moved = Finding(FindingKind.MOVED, "resource:tool", "https://a.test/deep/page",
+                    Place("roadmap.yaml", 5, resource="Tool"), replacement="https://a.test/")
+    (action,) = run([], judged(moved))
+    assert action.verb is Verb.CREATE_ISSUE and action.title == "Moved: Tool"
+    assert "roadmap-bot:moved" in (action.labels or ())
+
+
 def _pull(fixes: tuple[Fix, ...], *, is_open: bool, merged: bool = False, state: str | None = None
           ) -> PullState:
     body = pr_body(fixes, CONTEXT)

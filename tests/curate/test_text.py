@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.curate.escape import ZWSP
 from bot.curate.fingerprint import fingerprint_of, fix_ids, state_of
-from bot.curate.issue_text import Context, issue_body, issue_labels, issue_title
+from bot.curate.issue_text import Context, digest_body, issue_body, issue_labels, issue_title
 from bot.curate.model import Finding, FindingKind, Fix, FixKind, LinkEvidence, Place
-from bot.curate.pr_text import pr_body
+from bot.curate.pr_text import fitting, pr_body
 from bot.curate.settings import CurateSettings
 from bot.model import Hop
 
@@ -63,3 +65,21 @@ def test_pr_body_lists_each_change_with_evidence_and_marker() -> None:
     assert "- **Old:** `https://old.test/a`" in body and "- **New:** `https://new.test/a`" in body
     assert "Evidence: 301 permanent redirect" in body
     assert "[Pro Git \\(line 40\\)](https://github.com/" in body
+
+
+HUGE = "https://e.test/" + "x" * 5000
+
+
+def test_bodies_stay_under_githubs_size_limit() -> None:
+    many = tuple(Finding(FindingKind.BROKEN, f"k{i}", HUGE, Place("roadmap.yaml", i, "S" * 500,
+                                                                     "R" * 500)) for i in range(500))
+    assert len(digest_body(many, CONTEXT)) < 65_536
+    place = Place("roadmap.yaml", 1, "S" * 500, "R" * 500)
+    fixes = tuple(Fix(HUGE + str(i), HUGE + "y" + str(i), (FixKind.REDIRECT,), ("e" * 3000,),
+                      (place,) * 8) for i in range(60))
+    kept = fitting(fixes, CONTEXT)
+    assert 1 <= len(kept) < 60 and len(pr_body(kept, CONTEXT)) < 65_536
+    hops = tuple(Hop(HUGE, 301) for _ in range(50))
+    body = issue_body(replace(FINDING, link=replace(FINDING.link, redirects=hops)),
+                      CurateSettings(), CONTEXT)
+    assert len(body) < 65_536 and "… 40 more" in body

@@ -38,6 +38,7 @@ class Fault:
     times: int = 1  # how many consecutive matching requests fail
     location: str | None = None  # answer with a redirect there (e.g. to another host)
     after: bool = False  # do the work first, then fail (the answer is lost on the way back)
+    headers: dict[str, str] | None = None  # replace the default headers of a 403
     seen: int = 0
     fired: bool = False
 
@@ -388,6 +389,8 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 def _fault_response(fault: Fault) -> web.Response:
     if fault.location is not None:
         return web.Response(status=fault.status, headers={"Location": fault.location})
+    if fault.status == 403 and fault.headers is not None:
+        return _error(403, "API rate limit exceeded", fault.headers)
     if fault.status == 403:
         headers = {"Retry-After": str(fault.retry_after or 1)}
         return _error(403, "You have exceeded a secondary rate limit. Please wait a few minutes "
