@@ -283,25 +283,30 @@ class HttpClient:
 
     async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
         sent = {**self._settings.headers_for(target.host or ""), **headers}
-        async with asyncio.timeout(self._settings.total_timeout):
+        # One time limit for the whole request: connecting, the answer's head, the body prefix.
+        deadline = asyncio.get_running_loop().time() + self._settings.total_timeout
+        async with asyncio.timeout_at(deadline):
             response = await self._session.request(
                 method, target, headers=sent, allow_redirects=False
             )
         try:
-            return await self._answer(method, response)
+            return await self._answer(method, response, deadline)
         finally:
             response.close()  # an unread remainder is dropped with its connection
 
-    async def _answer(self, method: str, response: aiohttp.ClientResponse) -> Answer:
+    async def _answer(
+        self, method: str, response: aiohttp.ClientResponse, deadline: float
+    ) -> Answer:
         headers = CIMultiDictProxy(CIMultiDict(response.headers))
         answer = Answer(response.status, headers, encoding=response.charset)
         is_redirect = response.status in REDIRECT_STATUSES and "location" in headers
         if method == "HEAD" or is_redirect or response.status == 304:
             return answer
         try:
-            async with asyncio.timeout(self._settings.total_timeout):
+            async with asyncio.timeout_at(deadline):
                 return await self._read_body(response, answer)
         except TimeoutError:
+            # The status is known: a slow body is kept as far as it came, not called a timeout.
             return replace(answer, truncated=True, note="body read stopped at the time limit")
 
     async def _read_body(self, response: aiohttp.ClientResponse, answer: Answer) -> Answer:
