@@ -313,3 +313,21 @@ async def test_a_failure_at_any_step_converges_on_the_next_night(world: World, a
             state.faults.clear()
             await world.night(2)
             assert _outcome(state) == expected, f"failure at call {step}"
+
+
+async def test_changed_evidence_edits_in_place_and_leaving_the_roadmap_closes(world: World) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(1)
+    (issue,) = world.issues()
+    world.hosts["beta"].route("/beta", Page("<title>Gone</title>", status=410))
+    await world.night(2)
+    assert "| HTTP status | 410 |" in issue["body"] and issue["state"] == "open"
+    assert world.github.comments.get(issue["number"]) is None  # an edit, not a comment
+    roadmap = world.root / "roadmap.yaml"
+    text = roadmap.read_text()
+    start = text.index("          - id: beta-course")
+    roadmap.write_text(text[:start] + text[text.index("      - label: More"):])
+    await world.night(3)
+    assert issue["state"] == "closed"
+    assert "no longer in roadmap.yaml" in world.github.comments[issue["number"]][-1]["body"]
