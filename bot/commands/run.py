@@ -100,11 +100,22 @@ async def check_and_assess(links: list[Link], history: History, options: RunOpti
         return replace(report, inconclusive=True, inconclusive_reason=reason), None
     if options.partial:
         return report, None
+    return report, await freshness_of(options, report, clock)
+
+
+async def freshness_of(options: RunOptions, report: Report, clock: Clock
+                       ) -> dict[str, dict[str, Any]] | None:
+    """The freshness records, or None if assessing failed: then no stale issue is touched."""
     document = load_roadmap(options.roadmap)
     timeout = aiohttp.ClientTimeout(total=options.freshness.timeout * 4)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        records = await assess(document, report, options.freshness, session, clock().date())
-    return report, freshness_to_json(records)
+    try:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            records = await assess(document, report, options.freshness, session, clock().date())
+    except Exception as exc:  # a freshness bug must not cost the link issues or the history
+        print(f"freshness failed ({type(exc).__name__}); stale issues are left as they are",
+              file=sys.stderr)
+        return None
+    return freshness_to_json(records)
 
 
 def previous_summary(reports_dir: str) -> dict[str, Any] | None:

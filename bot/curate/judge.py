@@ -218,5 +218,6 @@ def judge(
         findings=_most_severe(found, freshness or {}),
         reachable=reachable,
         fresh=fresh,
-        present=None if partial else present_keys(report, freshness),
+        # Without freshness records the link-less resources are unseen: "left" is unknowable.
+        present=None if partial or freshness is None else present_keys(report, freshness),
     )

@@ -102,3 +102,10 @@ def test_inconclusive_run_yields_nothing_to_act_on() -> None:
                     None, NOW, CurateSettings())
     assert verdict.findings == () and verdict.reachable == frozenset()
     assert verdict.inconclusive_reason == "offline"
+
+
+def test_without_freshness_nothing_counts_as_left_the_roadmap() -> None:
+    verdict = judge(History(), report(result(URL)), None, NOW, CurateSettings())
+    assert verdict.present is None and verdict.reachable == {"resource:py-book"}
+    partial = judge(History(), report(result(URL)), {}, NOW, CurateSettings(), partial=True)
+    assert partial.present is None
