@@ -15,13 +15,12 @@ Rules are tried in a fixed order; the first that speaks decides:
 
 from __future__ import annotations
 
-import codecs
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.check import page_text
 from bot.check.observation import Failure, Observation, Verdict
 from bot.check.signatures import (
     BOT_PROTECTION,
@@ -117,29 +116,18 @@ class Page:
 
     @cached_property
     def title(self) -> str:
-        match = _TITLE.search(self.text, 0, TITLE_SCAN_BYTES)
-        return _clean(match.group(1)) if match else ""
+        return page_text.title(self.text[:TITLE_SCAN_BYTES])
 
     @cached_property
     def headings(self) -> list[str]:
-        return [_clean(found) for found in _H1.findall(self.text, 0, TITLE_SCAN_BYTES)][:3]
+        return page_text.element_texts(self.text[:TITLE_SCAN_BYTES], "h1", 3)
 
     @cached_property
     def visible(self) -> str | None:
         """The page's visible text, or None when the page is too long to be a stub."""
-        if len(self.text) > 4 * TITLE_SCAN_BYTES:
-            return None
-        text = _clean(_HIDDEN.sub(" ", self.text))
-        return text if len(text) <= SHORT_PAGE_CHARS else None
+        return page_text.visible_text(self.text, SHORT_PAGE_CHARS)
 
 
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
-_HIDDEN = re.compile(
-    r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S
-)
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _TEXTUAL = ("html", "xml", "text/plain")
 
@@ -148,16 +136,15 @@ def _is_textual(content_type: str) -> bool:
     return not content_type or any(kind in content_type.lower() for kind in _TEXTUAL)
 
 
-def _clean(fragment: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
-
-
 def decode_body(body: bytes, encoding: str | None, headers: Mapping[str, str]) -> str:
     """The body as text: the engine's encoding, else the header's or a meta charset, else
     UTF-8; undecodable bytes are replaced, never fatal."""
     for candidate in (encoding, _header_charset(headers), _meta_charset(body)):
-        if candidate and _known_codec(candidate):
-            return body.decode(candidate, errors="replace")
+        if candidate:
+            try:
+                return body.decode(candidate, errors="replace")
+            except (LookupError, ValueError):  # unknown, or not a text codec ("zlib")
+                continue
     return body.decode("utf-8", errors="replace")
 
 
@@ -169,14 +156,6 @@ def _header_charset(headers: Mapping[str, str]) -> str | None:
 def _meta_charset(body: bytes) -> str | None:
     match = _META_CHARSET.search(body, 0, 4096)
     return match.group(1).decode("ascii") if match else None
-
-
-def _known_codec(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
 
 
 Rule = Callable[[Page, ClassifyRules], Verdict | None]

@@ -123,7 +123,10 @@ BOT_PROTECTION: tuple[Signature, ...] = (
          body_regex=re.compile(r"_Incapsula_Resource|Incapsula incident ID", _I)),
     _bot("ddos-guard", "DDoS-Guard bot protection", statuses=CHALLENGE_STATUSES,
          header="server", header_regex=re.compile("ddos-guard", re.I)),
-    _bot("amazon-robot-check", "Amazon's robot check", body_regex=re.compile(
+    _bot("amazon-robot-check", "Amazon's robot check",
+         url_regex=re.compile(r"^https?://(?:[^/?#]*\.)?amazon\.[a-z.]+(?::\d+)?(?:[/?#]|$)",
+                              re.I),
+         body_regex=re.compile(
         r"to discuss automated access to amazon data|/errors/validateCaptcha", _I)),
     _bot("challenge-body", "a refusal with a challenge or captcha page",
          statuses=CHALLENGE_STATUSES, body_regex=_CHALLENGE_BODY),
@@ -157,7 +160,8 @@ PARKED: tuple[Signature, ...] = (
                 r"|hugedomains\.com/domain_profile", _I)),
     _parked("for-sale-text", "the page offers the domain for sale", short_page=True,
             body_regex=re.compile(
-                r"(?:this|the) domain(?: name)?(?: [a-z0-9.-]+\.[a-z]{2,})? (?:is|may be) for sale"
+                r"(?:this|the) domain(?: name)?(?: [a-z0-9.-]{1,100}\.[a-z]{2,12})?"
+                r" (?:is|may be) for sale"
                 r"|buy this domain|make an offer on this domain|this domain is parked"
                 r"|(?:this|the) domain (?:name )?is available for (?:purchase|sale)"
                 r"|inquire (?:now )?about this domain|parked free,? courtesy of"

@@ -122,8 +122,15 @@ CASES = [
     ("incapsula", obs(403, "<iframe src='/_Incapsula_Resource?x=1'></iframe>"), Status.BLOCKED,
      "bot_protection", "signature:imperva-incapsula"),
     ("amazon robot check", obs(503, "To discuss automated access to Amazon data please contact "
-                               "api-services-support@amazon.com."),
+                               "api-services-support@amazon.com.",
+                               url="https://www.amazon.com/stores/x"),
      Status.BLOCKED, "bot_protection", "signature:amazon-robot-check"),
+    ("amazon captcha on 200", obs(200, "<form action='/errors/validateCaptcha'>",
+                                  url="https://www.amazon.co.uk/dp/1"),
+     Status.BLOCKED, "bot_protection", "signature:amazon-robot-check"),
+    ("article quoting amazon's text", obs(200, page("Scraping", "", "To discuss automated access "
+                                                    "to Amazon data please contact ...")),
+     Status.OK, "http_200", "status-table:200"),
     ("generic captcha 403", obs(403, "<p>Please verify you are a human</p>"), Status.BLOCKED,
      "bot_protection", "signature:challenge-body"),
     ("google sorry 429", obs(429, "<p>Our systems have detected unusual traffic from your "

@@ -1,0 +1,75 @@
+"""HTML read the way the classifier needs it (title, first headings, visible text), in linear
+time on hostile input: `str.find` scanning and regexes that cannot backtrack per '<'."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+FRAGMENT_CHARS = 1000  # a title or heading longer than this is cut before cleaning
+PREFIX_CHARS = 16 * 1024
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|noscript|template)\b.*?(?:</\1\s*>|\Z)"
+    r"|<[^>]*(?:>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_SPACE = re.compile(r"\s+")
+
+
+def lower_ascii(text: str) -> str:
+    """ASCII-lowercased `text`; unlike str.lower() it keeps every index in place."""
+    return text.translate(_ASCII_LOWER)
+
+
+def clean(fragment: str) -> str:
+    """Markup fragment -> one line of text: tags dropped, entities decoded, spaces collapsed."""
+    fragment = _TAG.sub(" ", fragment[:FRAGMENT_CHARS])
+    return _SPACE.sub(" ", html.unescape(fragment)).strip()
+
+
+def element_texts(text: str, tag: str, limit: int) -> list[str]:
+    """The cleaned contents of the first `limit` ``<tag>`` elements of `text`."""
+    low, pos = lower_ascii(text), 0
+    found: list[str] = []
+    opening, closing = f"<{tag}", f"</{tag}"
+    while len(found) < limit:
+        start = low.find(opening, pos)
+        if start < 0:
+            break
+        after = low[start + len(opening): start + len(opening) + 1]
+        if after.isalnum():  # <h10>, <titles>: another element
+            pos = start + 1
+            continue
+        body = low.find(">", start)
+        end = low.find(closing, body) if body >= 0 else -1
+        if end < 0:
+            break
+        found.append(clean(text[body + 1: end]))
+        pos = end
+    return found
+
+
+def title(text: str) -> str:
+    """The page's ``<title>``, cleaned; "" when it has none."""
+    titles = element_texts(text, "title", 1)
+    return titles[0] if titles else ""
+
+
+def visible_text(text: str, limit: int) -> str | None:
+    """The text a reader would see (no tags, comments, scripts or styles), or None when it
+    is longer than `limit` characters. Every alternative of `_MARKUP` can end at the end of
+    the text, so an unclosed comment, script or tag costs one linear pass, not a retry per
+    '<' (which would be quadratic on hostile pages)."""
+    # A long page usually shows more than `limit` characters early: look at a prefix first
+    # (its visible text is never longer than the whole page's).
+    if len(text) > PREFIX_CHARS and len(_visible(text[:PREFIX_CHARS])) > limit:
+        return None
+    visible = _visible(text)
+    return visible if len(visible) <= limit else None
+
+
+def _visible(text: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_MARKUP.sub(" ", text))).strip()

@@ -1,0 +1,89 @@
+"""Reading titles, headings and visible text from HTML, including hostile markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.check.classify import classify
+from bot.check.observation import Observation
+from bot.check.page_text import clean, element_texts, title, visible_text
+from bot.model import Status
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<html><head><TITLE lang=en>Page &amp; <b>Title</b>\n </TITLE>", "Page & Title"),
+        ("<titles>no</titles><title>yes</title>", "yes"),
+        ("<title>never closed", ""),
+        ("", ""),
+        ("<title>İstanbul Ünİ</title>", "İstanbul Ünİ"),  # lowercasing must not shift indexes
+    ],
+)
+def test_title(html: str, expected: str) -> None:
+    assert title(html) == expected
+
+
+def test_first_headings_only() -> None:
+    html = "<h1>One</h1><h10>no</h10><h1 class=x>Two <i>2</i></h1><h1>3</h1><h1>4</h1>"
+    assert element_texts(html, "h1", 3) == ["One", "Two 2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>Hello <b>world</b></p>", "Hello world"),
+        ("<script>var notFound = 'page not found';</script><p>Hi</p>", "Hi"),
+        ("<style>p{}</style><!-- page not found --><noscript>x</noscript>ok", "ok"),
+        ("<p>a &lt; b</p>", "a < b"),
+        ("<script>never closed page not found", ""),
+        ("<p>unclosed tag", "unclosed tag"),
+    ],
+)
+def test_visible_text(html: str, expected: str) -> None:
+    assert visible_text(html, 100) == expected
+
+
+def test_visible_text_gives_up_on_long_pages() -> None:
+    assert visible_text("<p>" + "word " * 100 + "</p>", 100) is None
+    assert visible_text("<p>" + "word " * 10 + "</p>", 100) == ("word " * 10).strip()
+    assert visible_text("<p>" + "word " * 10_000 + "</p>", 100) is None
+
+
+def test_a_big_script_before_a_short_text_is_still_a_short_page() -> None:
+    page = "<script>" + "var x = 1;" * 5_000 + "</script><h2>Not found</h2>"
+    assert visible_text(page, 100) == "Not found"
+
+
+def test_clean_caps_fragments() -> None:
+    assert len(clean("x" * 10_000)) == 1000
+
+
+HOSTILE = [
+    "<script" * 40_000,
+    "<title>" * 40_000,
+    "<h1>" * 60_000,
+    "<" * 250_000,
+    "<!--" * 60_000,
+    "<p " * 80_000,
+    "the domain " + "a." * 100_000,
+    "<meta charset=" * 20_000,
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE, ids=[body[:12] for body in HOSTILE])
+def test_hostile_bodies_are_classified_without_blowing_up(body: str) -> None:
+    # Quadratic scanning would make each of these take minutes; linear takes milliseconds.
+    observation = Observation(url="https://example.org/x", final_url="https://example.org/x",
+                              final_status=200, body=body.encode())
+    assert classify(observation).status is Status.OK
+
+
+@pytest.mark.parametrize("charset", ["zlib", "rot13", "no-such-codec", "utf-7"])
+def test_odd_charsets_never_crash(charset: str) -> None:
+    observation = Observation(
+        url="https://example.org/x", final_url="https://example.org/x", final_status=200,
+        final_headers={"content-type": f"text/html; charset={charset}"},
+        body=b"<title>Page not found</title>",
+    )
+    assert classify(observation).reason == "soft_404"
