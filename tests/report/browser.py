@@ -10,7 +10,9 @@ import asyncio
 import base64
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,9 +99,11 @@ class Page:
 @asynccontextmanager
 async def open_page(chromium: str, *, dark: bool = False) -> AsyncIterator[Page]:
     """Start a throwaway headless Chromium and yield a page with logging enabled."""
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes may still write to the profile as it exits; never fail on it.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen([chromium, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
         try:
             port = await _devtools_port(Path(profile) / "DevToolsActivePort", process)
             async with aiohttp.ClientSession() as session:
@@ -118,8 +122,19 @@ async def open_page(chromium: str, *, dark: bool = False) -> AsyncIterator[Page]
                     finally:
                         page.reader.cancel()
         finally:
-            process.terminate()
-            process.wait(10)
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End the Chromium we started and its helpers (its own process group, by its id)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(10)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 async def _devtools_port(path: Path, process: subprocess.Popen[bytes]) -> int:

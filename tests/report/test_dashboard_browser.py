@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from bot.model import Report
 from bot.report import html
@@ -13,10 +14,14 @@ from tests.report.browser import Page, find_chromium, open_page
 from tests.report.samples import roadmap_report, small_report
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install chromium; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (apt-get install chromium; .ci/run installs it)",
+    ),
+    # One browser for the module (starting Chromium is the slow part); each test loads a page.
+    pytest.mark.asyncio(loop_scope="module"),
+]
 VISIBLE = "document.querySelectorAll('#links tbody tr:not([hidden])').length"
 
 
@@ -25,11 +30,19 @@ def visible_statuses() -> str:
             ".map(r => r.dataset.status)")
 
 
-@pytest.fixture
-async def page() -> AsyncIterator[Page]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Page]:
     assert CHROMIUM is not None
     async with open_page(CHROMIUM) as opened:
         yield opened
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(browser: Page) -> AsyncIterator[Page]:
+    browser.errors.clear()  # each test asserts on the errors of its own page only
+    yield browser
+    await browser.send("Emulation.setEmulatedMedia",
+                       features=[{"name": "prefers-color-scheme", "value": "light"}])
 
 
 async def load(page: Page, report: Report, tmp_path: Path) -> None:
@@ -117,10 +130,10 @@ async def test_hostile_title_is_shown_as_text_and_never_runs(page: Page, tmp_pat
     assert page.errors == []
 
 
-async def test_dark_scheme_renders_without_errors(tmp_path: Path) -> None:
-    assert CHROMIUM is not None
-    async with open_page(CHROMIUM, dark=True) as dark:
-        await load(dark, small_report(), tmp_path)
-        background = await dark.eval("getComputedStyle(document.body).backgroundColor")
-        assert background == "rgb(13, 17, 23)"
-        assert dark.errors == []
+async def test_dark_scheme_renders_without_errors(page: Page, tmp_path: Path) -> None:
+    await page.send("Emulation.setEmulatedMedia",
+                    features=[{"name": "prefers-color-scheme", "value": "dark"}])
+    await load(page, small_report(), tmp_path)
+    background = await page.eval("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(13, 17, 23)"
+    assert page.errors == []
