@@ -46,6 +46,7 @@ def render(report: Report) -> str:
            "img-src data:; base-uri 'none'; form-action 'none'")
     return asset("dashboard.html").format(
         csp=html.escape(csp, quote=True),
+        page_title=html.escape(_page_title(report)),
         css=css,
         js=js,
         data=embed_json(payload(report)),
@@ -56,6 +57,13 @@ def render(report: Report) -> str:
         cards=_cards(report),
         freshness=_freshness_chips(report),
     )
+
+
+def _page_title(report: Report) -> str:
+    """What the browser tab says: the one number that matters, then the page."""
+    broken = report.summary.counts[Status.BROKEN]
+    lead = "inconclusive run" if report.inconclusive else f"{broken} broken"
+    return f"{lead} · roadmap link health · roadmap-bot"
 
 
 def _when(report: Report) -> str:

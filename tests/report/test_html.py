@@ -117,3 +117,8 @@ def test_deterministic_and_registered() -> None:
                       extra=report.extra)
     assert html.render(shuffled) == html.render(report)
     assert FORMATS["html"] is html.render
+
+
+def test_tab_title_leads_with_the_number_that_matters() -> None:
+    assert "<title>1 broken · roadmap link health" in html.render(small_report())
+    assert "<title>inconclusive run ·" in html.render(small_report(inconclusive=True))
