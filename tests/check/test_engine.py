@@ -124,7 +124,7 @@ async def test_timeouts_are_retried_then_error(alpha: SimHost, settings: CheckSe
 
 
 async def test_per_host_limit_is_respected(alpha: SimHost, settings: CheckSettings) -> None:
-    alpha.latency = 0.02
+    alpha.latency = 0.1
     urls = [alpha.route(f"/p{n}", Page()) for n in range(12)]
     results = await run(urls, replace(settings, concurrency=10, per_host=3))
     assert all(r.status is Status.OK for r in results.values())
@@ -149,7 +149,7 @@ async def test_global_limit_is_respected(sim: SimWeb, settings: CheckSettings) -
     async def counted(request: web.Request, hit: int) -> web.StreamResponse:
         in_flight["now"] += 1
         in_flight["max"] = max(in_flight["max"], in_flight["now"])
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
         in_flight["now"] -= 1
         return web.Response(text="ok", content_type="text/html")
 
