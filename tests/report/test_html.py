@@ -122,3 +122,9 @@ def test_deterministic_and_registered() -> None:
 def test_tab_title_leads_with_the_number_that_matters() -> None:
     assert "<title>1 broken · roadmap link health" in html.render(small_report())
     assert "<title>inconclusive run ·" in html.render(small_report(inconclusive=True))
+
+
+def test_assets_cannot_close_their_own_element() -> None:
+    # They are inlined verbatim (and hashed for the CSP), so they must not contain these.
+    assert "</script" not in html.asset("dashboard.js").lower()
+    assert "</style" not in html.asset("dashboard.css").lower()
