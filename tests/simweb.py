@@ -333,6 +333,15 @@ class SimWeb:
     def host(self, name: str) -> SimHost:
         return self.hosts[name]
 
+    def reset_counts(self) -> None:
+        """Forget every host's request counts, e.g. between two simulated nights."""
+        for host in self.hosts.values():
+            host.reset_counts()
+
+    @property
+    def requests(self) -> int:
+        return sum(host.requests for host in self.hosts.values())
+
     def resolve_table(self) -> dict[str, tuple[str, ...]]:
         """`CheckSettings.resolve` entries mapping each host's name to its address."""
         return {host.hostname: (host.address,) for host in self.hosts.values()}
