@@ -19,7 +19,7 @@ ICON: Mapping[str, str] = {
     Status.SKIPPED: "⚪",
     Status.OK: "🟢",
 }
-# One square per past run; the same colours as the dashboard's strip.
+# One square per day; the same colours as the dashboard's strip.
 HISTORY_CELL: Mapping[str, str] = {
     "ok": "🟩",
     "redirected": "🟧",
@@ -36,7 +36,7 @@ MAX_TEXT = 160
 SUMMARY_LIMIT = 1_000_000
 OMITTED = "_Listed in latest.json and on the dashboard; left out here to fit the job summary._"
 CUT_NOTE = "_… the report was cut here to fit the job summary; latest.json has every link._"
-# Statuses listed in full; OK links fold into a <details> block to keep the summary short.
+# Statuses folded into a <details> block, to keep the summary short.
 FOLDED = frozenset({Status.OK, Status.SKIPPED})
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#~!{}])")
@@ -60,6 +60,9 @@ def href(url: str) -> str:
 
 
 def link(label: str, url: str) -> str:
+    """A Markdown link; a URL that is not http(s) (``javascript:``...) stays inert text."""
+    if not url.lower().startswith(("http://", "https://")):
+        return f"{text(label)} ({code(url)})"
     return f"[{text(label)}]({href(url)})"
 
 

@@ -80,6 +80,11 @@ def test_trend(now: int, before: object, expected: str) -> None:
     assert markdown.trend(now, before) == expected
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"])
+def test_only_http_urls_become_links(url: str) -> None:
+    assert markdown.link("x", url) == f"x (`{url}`)"
+
+
 def test_hostile_scraped_title_never_appears_raw() -> None:
     assert "<script" not in markdown.render(small_report())
 
