@@ -177,6 +177,19 @@ async def test_a_name_that_resolves_to_a_private_address(beta: SimHost, web: Sim
     assert beta.requests == 0
 
 
+async def test_connection_goes_only_to_the_judged_address(beta: SimHost) -> None:
+    # A name answering with a public and a private address: the private one is dropped when
+    # judged, and the connection is pinned to what was judged, so the loopback server behind
+    # the private answer never sees a request, even though the public one does not answer.
+    beta.route("/", Page("internal"))
+    settings = CheckSettings(resolve={"mixed.test": ("1.2.3.4", beta.address)}, retries=0,
+                             connect_timeout=0.3, total_timeout=0.5)
+    url = f"http://mixed.test:{beta.port}/"
+    result = (await check([url], settings))[url]
+    assert result.status is Status.ERROR
+    assert beta.requests == 0
+
+
 # ---- credentials ------------------------------------------------------------------------
 
 
