@@ -189,6 +189,8 @@ def url_problem(url: str) -> str | None:
         return "URL has no host"
     if port and not (port.isdigit() and 0 < int(port) < 65536):
         return f"invalid port {port!r}"
+    if host.startswith("[") != host.endswith("]"):
+        return f"invalid IPv6 literal {host!r}"
     if not host.isascii() or any(ch in host for ch in " %<>\\^|\"'`{}"):
         return f"invalid host {host!r}"
     return None

@@ -250,6 +250,7 @@ LOGIN_PAGES: tuple[LoginPattern, ...] = (
     LoginPattern("login-path", re.compile(
         r"^https?://[^/?#]+(?:/[^?#]*)?/(?:log-?in|log_in|logon|sign-?in|sign_in|sign-on"
         r"|users/sign_in|users/login|accounts?/login|auth/login|session/new|sessions/new|auth"
+        r"|authwall"
         r"|oauth2?/authorize|sso|cas/login)(?:/|\.\w+)?(?:[?#]|$)", re.I)),
     LoginPattern("login-host", re.compile(
         r"^https?://(?:accounts\.google\.com|login\.microsoftonline\.com|login\.live\.com"

@@ -32,6 +32,9 @@ LINK_ATTRIBUTES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "q": ("cite",),
 })
 
+# <link rel> values whose href is a connection hint, not a resource anyone reads.
+_ORIGIN_ONLY_RELS = frozenset({"preconnect", "dns-prefetch"})
+
 
 class _LinkParser(HTMLParser):
     def __init__(self, file: str, base: str | None, line_offset: int) -> None:
@@ -44,6 +47,8 @@ class _LinkParser(HTMLParser):
         if tag == "base" and "href" in values and self.base is None:
             self.base = usable_target(values["href"])  # only an absolute <base> helps
             return
+        if tag == "link" and _ORIGIN_ONLY_RELS & set(values.get("rel", "").lower().split()):
+            return  # a preconnect names an origin, not a page: its root may well be a 404
         for name in LINK_ATTRIBUTES.get(tag, ()):
             url = usable_target(values[name], self.base) if name in values else None
             if url is not None:

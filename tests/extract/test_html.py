@@ -60,3 +60,10 @@ def test_malformed_markup_does_not_stop_extraction() -> None:
         "https://one.example/",
         "https://two.example/",
     ]
+
+
+def test_connection_hints_are_not_links() -> None:
+    page = ('<link rel="preconnect" href="https://fonts.gstatic.example">\n'
+            '<link rel="DNS-Prefetch" href="//cdn.example">\n'
+            '<link rel="stylesheet preload" href="https://fonts.example/css">')
+    assert [o.url for o in extract_html(page, "p.html")] == ["https://fonts.example/css"]

@@ -86,6 +86,7 @@ def test_host_key(url: str, expected: str) -> None:
         ("https://example.org:99999/", "invalid port '99999'"),
         ("https://example.org:abc/", "invalid port 'abc'"),
         ("https://exa mple.org/", "invalid host 'exa mple.org'"),
+        ("http://[::1/x", "invalid IPv6 literal '[::1'"),
     ],
 )
 def test_url_problem(url: str, problem: str | None) -> None:
