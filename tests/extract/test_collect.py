@@ -100,3 +100,12 @@ def test_invalid_roadmap_is_a_located_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         links_from_inputs([str(path)])
     assert caught.value.file == str(path) and caught.value.line
+
+
+def test_upstream_markdown_readme_gives_the_roadmaps_links_in_order() -> None:
+    upstream = Path(__file__).resolve().parents[1] / "roadmap" / "data" / "upstream-README.md"
+    from_markdown = [link.url for link in links_from_inputs([str(upstream)])]
+    from_yaml = [link.url for link in links_from_inputs([str(ROADMAP)])]
+    assert from_markdown == from_yaml
+    occurrences = sum(len(link.sources) for link in links_from_inputs([str(upstream)]))
+    assert occurrences == 45
