@@ -23,7 +23,11 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 # WHATWG URL parsing drops tabs and newlines anywhere and C0 controls/space at the ends.
 _STRIP = "".join(chr(code) for code in range(0x21))
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"})
-_LOCALE_HOME = re.compile(r"^/[a-z]{2}(?:[-_][a-zA-Z]{2,4})?/?$")
+# Sites that put their front page under a language prefix. Only common site languages are
+# listed: a bare two-letter path such as /ml, /ai, /go or /ok is a real page far more often,
+# and taking it for a front page would turn a plain redirect into a false soft 404.
+_SITE_LANGUAGES = "en|de|fr|es|pt|nl|ru|ja|zh|ko|pl|tr|sv|uk|it"
+_LOCALE_HOME = re.compile(rf"^/(?:{_SITE_LANGUAGES})(?:[-_][a-zA-Z]{{2,4}})?/?$", re.IGNORECASE)
 
 
 class InvalidURL(ValueError):

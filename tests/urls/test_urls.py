@@ -113,6 +113,10 @@ def test_is_http(url: str, expected: bool) -> None:
         ("https://example.org/?utm_source=x", False, False),
         ("https://example.org/blog/post-1", False, True),
         ("https://example.org/docs", False, True),
+        # two-letter paths that are real pages, not language front pages
+        ("https://example.org/ml", False, True),
+        ("https://example.org/ok/", False, True),
+        ("https://example.org/ai", False, True),
     ],
 )
 def test_home_and_deep(url: str, home: bool, deep: bool) -> None:
@@ -130,6 +134,8 @@ def test_home_and_deep(url: str, home: bool, deep: bool) -> None:
         ("https://example.org/old/post", "https://example.org/new/post", False),
         ("https://example.org/?ref=x", "https://example.org/", False),
         ("https://example.org/", "https://example.org/", False),
+        ("https://example.org/courses/mlops", "https://example.org/ml", False),
+        ("https://example.org/courses/a", "https://example.org/ok", False),
     ],
 )
 def test_same_site_home(original: str, final: str, expected: bool) -> None:
