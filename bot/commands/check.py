@@ -16,7 +16,7 @@ from bot.extract.collect import links_from_inputs
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.model import Report
-from bot.report import FORMATS, Renderer
+from bot.report import FORMATS, Renderer, gh_annotations
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
 DEFAULT_CONFIG = "roadmap-bot.yaml"
@@ -103,5 +103,8 @@ def run(args: argparse.Namespace) -> int:
             links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
         ))
     write_report(renderer(report), args.output)
+    if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
+        # Annotations go to stdout, so only when stdout does not carry the report itself.
+        sys.stdout.write(gh_annotations.render(report))
     print_summary(report, rich_output=show)
     return 1 if report.has_broken else 0

@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
-
 from bot.check.engine import check_links
 from bot.check.settings import CheckSettings, load_check_config
 from bot.commands.curate import adapter, config_path, context_from_env, texts_for
@@ -25,7 +23,7 @@ from bot.curate.plan import Action
 from bot.curate.settings import CurateSettings, load_curate_config
 from bot.extract.collect import links_from_inputs
 from bot.fileio import atomic_write_text
-from bot.freshness.assess import assess
+from bot.freshness.assess import assess, open_session
 from bot.freshness.record import freshness_to_json
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import FreshnessSettings, load_settings
@@ -33,7 +31,7 @@ from bot.history import store
 from bot.history.fold import fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
-from bot.report import FORMATS
+from bot.report import FORMATS, gh_annotations
 from bot.roadmap.load import load_roadmap
 
 HELP = "the nightly job: check + freshness + history + curate"
@@ -107,9 +105,8 @@ async def freshness_of(options: RunOptions, report: Report, clock: Clock
                        ) -> dict[str, dict[str, Any]] | None:
     """The freshness records, or None if assessing failed: then no stale issue is touched."""
     document = load_roadmap(options.roadmap)
-    timeout = aiohttp.ClientTimeout(total=options.freshness.timeout * 4)
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with open_session(options.freshness) as session:
             records = await assess(document, report, options.freshness, session, clock().date())
     except Exception as exc:  # a freshness bug must not cost the link issues or the history
         print(f"freshness failed ({type(exc).__name__}); stale issues are left as they are",
@@ -194,6 +191,8 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
 def run(args: argparse.Namespace) -> int:
     options = options_from_args(args, os.environ)
     report, _ = nightly(options, adapter(os.environ, options.curate), lambda: datetime.now(UTC))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        sys.stdout.write(gh_annotations.render(report))
     summary = report.summary.to_json()
     print(" ".join(f"{key}={value}" for key, value in summary.items()), file=sys.stderr)
     return 0

@@ -249,3 +249,29 @@ async def test_explain_never_prints_credentials_or_the_token(
     sent = json.dumps(alpha.request_headers)
     assert "SENTINEL" not in sent and "Authorization" not in sent
     assert os.environ["GITHUB_TOKEN"] not in out
+
+
+async def test_check_annotates_source_lines_inside_github_actions(
+    alpha: SimHost, tmp_path: Path, config: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    doc = markdown_with(tmp_path, alpha.route("/a", ARTICLE), alpha.url("/missing"))
+    out = tmp_path / "report.json"
+    code = await cli("check", doc, "--allow-private", "--no-progress", "--config", config,
+                     "--output", str(out))
+    assert code == 1
+    stdout = capsys.readouterr().out.splitlines()
+    assert len(stdout) == 1  # the ok link on line 3 makes no annotation
+    assert stdout[0].startswith(f"::error file={doc},line=4,title=Broken link::")
+    assert f"{alpha.url('/missing')} is broken" in stdout[0]
+
+
+async def test_check_keeps_stdout_for_the_report_without_output_file(
+    alpha: SimHost, tmp_path: Path, config: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    doc = markdown_with(tmp_path, alpha.url("/missing"))
+    assert await cli("check", doc, "--allow-private", "--no-progress", "--config", config) == 1
+    json.loads(capsys.readouterr().out)  # stdout is the JSON report alone
