@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.check.classify import classify
 from bot.check.http import HttpClient, checked_url, open_client
-from bot.check.inconclusive import run_health
+from bot.check.inconclusive import run_health, unproven
 from bot.check.observation import Exchange, Failure, Observation, Verdict
 from bot.check.results import skipped_result, to_link_result
 from bot.check.settings import CheckSettings
@@ -399,6 +399,8 @@ def _report(
 ) -> Report:
     done = tuple(result for result in results if result is not None)
     inconclusive, reason = run_health(done)
+    if inconclusive:
+        done = unproven(done)
     return Report(
         inputs=tuple(inputs), generated_at=generated_at, links=done,
         inconclusive=inconclusive, inconclusive_reason=reason if inconclusive else None,

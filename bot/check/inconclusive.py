@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.model import LinkResult, Reason, Status
 from bot.urls import host_key
@@ -44,3 +45,14 @@ def run_health(
     reason = (f"{failed} of {total} hosts failed at the DNS or connection level: "
               "the machine is probably offline")
     return True, reason
+
+
+def unproven(results: Sequence[LinkResult]) -> tuple[LinkResult, ...]:
+    """In an inconclusive run a network-level "broken" (`dns`, `connection_refused`) proves
+    nothing: an offline machine fails every name. Such results become `error`, reason kept,
+    so no report, exit code or later stage calls a link broken on that evidence."""
+    return tuple(
+        replace(result, status=Status.ERROR)
+        if result.status is Status.BROKEN and result.reason in NETWORK_REASONS else result
+        for result in results
+    )

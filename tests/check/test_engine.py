@@ -333,7 +333,12 @@ async def test_all_hosts_down_makes_the_run_inconclusive(
     urls += [f"https://site{n}.invalid/page" for n in range(3)]
     report = await check_links(links(*urls), settings, sleep=Sleeps())
     assert report.inconclusive
-    assert report.inconclusive_reason
+    assert report.inconclusive_reason == ("6 of 6 hosts failed at the DNS or connection level: "
+                                          "the machine is probably offline")
+    # An offline machine fails every name: none of it proves a link gone.
+    assert {(r.status, r.reason) for r in report.links} == {
+        (Status.ERROR, "connection_refused"), (Status.ERROR, "dns")}
+    assert not report.has_broken
 
 
 async def test_healthy_run_is_conclusive(alpha: SimHost, settings: CheckSettings) -> None:

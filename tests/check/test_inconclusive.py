@@ -62,3 +62,18 @@ def test_thresholds_are_parameters() -> None:
     results = [dns("a.example"), ok("b.example")]
     assert run_health(results, share=0.4, min_hosts=2)[0] is True
     assert run_health(results, share=0.5, min_hosts=2)[0] is False
+
+
+def test_unproven_turns_network_broken_into_error_and_keeps_the_rest() -> None:
+    from bot.check.inconclusive import unproven
+
+    results = [
+        LinkResult("https://a.example/", Status.BROKEN, "dns"),
+        LinkResult("https://b.example/", Status.BROKEN, "connection_refused"),
+        LinkResult("https://c.example/", Status.BROKEN, "http_404", 404),
+        LinkResult("https://d.example/", Status.OK, "http_200", 200),
+    ]
+    assert [(r.status, r.reason) for r in unproven(results)] == [
+        (Status.ERROR, "dns"), (Status.ERROR, "connection_refused"),
+        (Status.BROKEN, "http_404"), (Status.OK, "http_200"),
+    ]
