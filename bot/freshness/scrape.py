@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
 from bot.freshness.dates import parse_date, search_date
 from bot.freshness.record import DatedFact, DateField
@@ -69,6 +69,10 @@ LAST_UPDATED = re.compile(
     re.IGNORECASE,
 )
 _MODIFIED_HINT = re.compile(r"updat|modif", re.IGNORECASE)
+# Every LAST_UPDATED match holds "updat" or "modified" in one piece. Visible text only drops
+# markup and adds spaces, so it spells no letters the page lacks, unless an entity ("&#117;")
+# decodes to them: a page with neither a hint nor an "&" needs no visible text built.
+_LABEL_HINT = re.compile(r"updat|modif|&", re.IGNORECASE)
 
 
 def scrape_page(snapshot: PageSnapshot) -> dict[str, Any]:
@@ -83,18 +87,18 @@ def scrape_page(snapshot: PageSnapshot) -> dict[str, Any]:
 def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
     html_text = decode(snapshot)
     scanned = scan(html_text)
-    soup = BeautifulSoup(scanned.markup, "lxml")
-    og = opengraph(soup)
+    head = parse_head(scanned.markup)
+    og = opengraph(head)
     metadata: dict[str, Any] = {}
-    if title := page_title(soup, og):
+    if title := page_title(head, og):
         metadata["title"] = title
-    if description := _meta_content(soup, "name", "description") or og.get("og:description"):
+    if description := _meta_content(head, "name", "description") or og.get("og:description"):
         metadata["description"] = _clip(description)
-    if canonical := canonical_url(soup, snapshot.url):
+    if canonical := canonical_url(head, snapshot.url):
         metadata["canonical"] = canonical
     if og:
         metadata["og"] = og
-    dates = _dedupe([*meta_dates(soup), *jsonld_dates(soup), *time_dates(scanned.times),
+    dates = _dedupe([*meta_dates(head), *jsonld_dates(head), *time_dates(scanned.times),
                      *text_dates(html_text), *header_dates(snapshot.headers)])
     for field in DateField:
         if best := best_date(dates, field):
@@ -218,21 +222,75 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def _meta_content(soup: BeautifulSoup, attribute: str, value: str) -> str | None:
-    tag = soup.find("meta", attrs={attribute: value})
-    content = tag.get("content") if isinstance(tag, Tag) else None
+Attributes = Mapping[str, str]
+
+# One parser for every page: libxml2's HTML parser (what bs4's "lxml" builder drives), so tags,
+# attributes and entities read exactly as they did through bs4, without its Python-side tree.
+_HTML_PARSER = etree.HTMLParser(recover=True, no_network=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The tags `scan` picked out, parsed: attributes of each <meta> and <link> (in page order),
+    the first <title>'s text, and the text of each ``application/ld+json`` script."""
+
+    metas: tuple[Attributes, ...] = ()
+    links: tuple[Attributes, ...] = ()
+    title: str | None = None
+    jsonld: tuple[str, ...] = ()
+
+
+def _elements(markup: str) -> list[Any]:
+    """Every element of `markup` in document order; none when libxml2 cannot read it at all."""
+    if not markup.strip():
+        return []
+    try:
+        root = etree.fromstring(markup, _HTML_PARSER)
+    except (etree.LxmlError, ValueError):
+        return []
+    return [] if root is None else [node for node in root.iter() if isinstance(node.tag, str)]
+
+
+def parse_head(markup: str) -> Head:
+    """The head-like tags of `markup` (see `Head`)."""
+    metas: list[Attributes] = []
+    links: list[Attributes] = []
+    scripts: list[str] = []
+    title: str | None = None
+    for element in _elements(markup):
+        if element.tag == "meta":
+            metas.append(_attributes(element))
+        elif element.tag == "link":
+            links.append(_attributes(element))
+        elif element.tag == "title" and title is None:
+            title = "".join(element.itertext())
+        elif element.tag == "script" and element.get("type") == "application/ld+json":
+            scripts.append(element.text or "")
+    return Head(tuple(metas), tuple(links), title, tuple(scripts))
+
+
+def _attributes(element: Any) -> dict[str, str]:
+    # items(), not attrib: libxml2 keeps names lxml refuses to look up (control characters).
+    # A name in Clark notation ("{junk}property") is read as its local part, as bs4 did.
+    return {name.split("}", 1)[1] if name[:1] == "{" and "}" in name else name: value
+            for name, value in element.items()}
+
+
+def _meta_content(head: Head, attribute: str, value: str) -> str | None:
+    tag = next((meta for meta in head.metas if meta.get(attribute) == value), None)
+    content = tag.get("content") if tag is not None else None
     return content if isinstance(content, str) and content.strip() else None
 
 
-def page_title(soup: BeautifulSoup, og: Mapping[str, str]) -> str | None:
-    if soup.title is not None and (text := soup.title.get_text()).strip():
-        return _clip(text)
+def page_title(head: Head, og: Mapping[str, str]) -> str | None:
+    if head.title is not None and head.title.strip():
+        return _clip(head.title)
     return _clip(og["og:title"]) if og.get("og:title") else None
 
 
-def opengraph(soup: BeautifulSoup) -> dict[str, str]:
+def opengraph(head: Head) -> dict[str, str]:
     og: dict[str, str] = {}
-    for tag in soup.find_all("meta", limit=400):
+    for tag in head.metas[:400]:
         prop, content = tag.get("property"), tag.get("content")
         if isinstance(prop, str) and prop.startswith("og:") and isinstance(content, str):
             og.setdefault(prop[:64], _clip(content))
@@ -241,18 +299,16 @@ def opengraph(soup: BeautifulSoup) -> dict[str, str]:
     return og
 
 
-def canonical_url(soup: BeautifulSoup, base: str) -> str | None:
-    for tag in soup.find_all("link", href=True, limit=200):
-        rel = tag.get("rel")
-        parts = rel if isinstance(rel, list) else str(rel or "").split()
-        if "canonical" in [str(part).lower() for part in parts]:
-            href = urljoin(base, str(tag["href"]).strip())
+def canonical_url(head: Head, base: str) -> str | None:
+    for tag in [link for link in head.links if "href" in link][:200]:
+        if "canonical" in tag.get("rel", "").lower().split():
+            href = urljoin(base, tag["href"].strip())
             return href if href.startswith(("http://", "https://")) else None
     return None
 
 
-def meta_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
-    for tag in soup.find_all("meta", limit=400):
+def meta_dates(head: Head) -> Iterator[DatedFact]:
+    for tag in head.metas[:400]:
         for attribute in ("property", "name", "itemprop"):
             key = tag.get(attribute)
             if not isinstance(key, str):
@@ -263,11 +319,8 @@ def meta_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
                 yield DatedFact(known[0], iso, known[1])
 
 
-def jsonld_dates(soup: BeautifulSoup) -> Iterator[DatedFact]:
-    scripts = soup.find_all("script", attrs={"type": "application/ld+json"},
-                            limit=MAX_JSONLD_SCRIPTS)
-    for script in scripts:
-        text = script.string or ""
+def jsonld_dates(head: Head) -> Iterator[DatedFact]:
+    for text in head.jsonld[:MAX_JSONLD_SCRIPTS]:
         if len(text) > MAX_JSONLD_CHARS:
             continue
         try:
@@ -310,17 +363,20 @@ def _node_dates(data: Any) -> Iterator[DatedFact]:
 def time_dates(times: tuple[tuple[str, str], ...]) -> Iterator[DatedFact]:
     """`<time datetime>`; "Updated on <time>" (or an `updated` class) makes it a modified date."""
     for markup, lead in times:
-        tag = BeautifulSoup(markup, "lxml").find("time")
-        value = tag.get("datetime") if isinstance(tag, Tag) else None
-        if not isinstance(tag, Tag) or not isinstance(value, str) or not (iso := parse_date(value)):
+        tag = next((node for node in _elements(markup) if node.tag == "time"), None)
+        value = tag.get("datetime") if tag is not None else None
+        if tag is None or not isinstance(value, str) or not (iso := parse_date(value)):
             continue
-        hints = " ".join([str(tag.get("itemprop") or ""), " ".join(tag.get("class") or []), lead])
+        classes = " ".join(str(tag.get("class") or "").split())
+        hints = " ".join([str(tag.get("itemprop") or ""), classes, lead])
         field = DateField.MODIFIED if _MODIFIED_HINT.search(hints) else DateField.PUBLISHED
         yield DatedFact(field, iso, "time-element")
 
 
 def text_dates(html_text: str) -> Iterator[DatedFact]:
     """'Last updated <date>' as course sites print it, in the visible text."""
+    if not _LABEL_HINT.search(html_text):
+        return
     text = visible_text(html_text)
     for count, found in enumerate(LAST_UPDATED.finditer(text)):
         if count >= MAX_LABELS:
