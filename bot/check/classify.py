@@ -73,6 +73,8 @@ class ClassifyRules:
         return cls.of({ANY_HOST: codes})
 
     def accepts(self, url: str, code: int) -> bool:
+        if not self.accepted:
+            return False  # the usual case: no need to parse the URL's host
         host = host_of(url)
         return any(
             code in codes and (pattern == ANY_HOST or host_matches(host, pattern))
@@ -115,12 +117,21 @@ class Page:
         return decode_body(self.observation.body, self.observation.encoding, self.headers)
 
     @cached_property
+    def head(self) -> str:
+        return self.text[:TITLE_SCAN_BYTES]
+
+    @cached_property
+    def head_lowered(self) -> str:
+        return page_text.lower_ascii(self.head)  # once for the title and the headings
+
+    @cached_property
     def title(self) -> str:
-        return page_text.title(self.text[:TITLE_SCAN_BYTES])
+        titles = page_text.element_texts(self.head, "title", 1, self.head_lowered)
+        return titles[0] if titles else ""
 
     @cached_property
     def headings(self) -> list[str]:
-        return page_text.element_texts(self.text[:TITLE_SCAN_BYTES], "h1", 3)
+        return page_text.element_texts(self.head, "h1", 3, self.head_lowered)
 
     @cached_property
     def visible(self) -> str | None:
@@ -148,8 +159,11 @@ def decode_body(body: bytes, encoding: str | None, headers: Mapping[str, str]) -
     return body.decode("utf-8", errors="replace")
 
 
+_HEADER_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
 def _header_charset(headers: Mapping[str, str]) -> str | None:
-    match = re.search(r"charset=[\"']?([A-Za-z0-9_.:-]+)", headers.get("content-type", ""), re.I)
+    match = _HEADER_CHARSET.search(headers.get("content-type", ""))
     return match.group(1) if match else None
 
 
@@ -289,20 +303,39 @@ def _soft_404(page: Page, rules: ClassifyRules) -> Verdict | None:
     return _soft_404_short_body(page)
 
 
+def _any_of(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+# The markers compiled once: each alone (its name reports a match), and all of them as one
+# alternation that clears the usual page, which matches none, in a single pass.
+_WHOLE_MARKERS = tuple((marker.name, re.compile(marker.pattern, re.I))
+                       for marker in SOFT_404_MARKERS)
+_ANY_WHOLE_MARKER = re.compile(_any_of(marker.pattern for marker in SOFT_404_MARKERS), re.I)
+_STRONG = tuple(marker for marker in SOFT_404_MARKERS if marker.strong)
+_STRONG_MARKERS = tuple((marker.name, re.compile(rf"(?<!\w)(?:{marker.pattern})(?!\w)", re.I))
+                        for marker in _STRONG)
+_ANY_STRONG_MARKER = re.compile(
+    rf"(?<!\w)(?:{_any_of(marker.pattern for marker in _STRONG)})(?!\w)", re.I)
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
 def _soft_404_short_body(page: Page) -> Verdict | None:
     text = page.visible
     if text is None or len(text) > SOFT_404_BODY_CHARS:
         return None
     normal = _normal_phrase(text)
-    for marker in SOFT_404_MARKERS:
-        if marker.strong and re.search(rf"(?<!\w)(?:{marker.pattern})(?!\w)", normal, re.I):
-            detail = f"a short page saying not found ({marker.name}): {text[:120]!r}"
+    if not _ANY_STRONG_MARKER.search(normal):
+        return None
+    for name, pattern in _STRONG_MARKERS:
+        if pattern.search(normal):
+            detail = f"a short page saying not found ({name}): {text[:120]!r}"
             return Verdict(Status.BROKEN, Reason.SOFT_404, "soft-404:short-body", detail)
-    return None
+    return None  # pragma: no cover - the alternation matches only where a marker does
 
 
 def _normal_phrase(text: str) -> str:
-    return " ".join(re.sub(r"[^\w']+", " ", text.replace("’", "'")).split()).lower()
+    return " ".join(_NOT_WORD.sub(" ", text.replace("’", "'")).split()).lower()
 
 
 def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | None:
@@ -313,9 +346,11 @@ def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | No
             return f"config:{pattern.pattern}"
     for segment in TITLE_SEPARATORS.split(text):
         normal = _normal_phrase(segment)
-        for marker in SOFT_404_MARKERS:
-            if normal and re.fullmatch(marker.pattern, normal, re.I):
-                return marker.name
+        if not normal or not _ANY_WHOLE_MARKER.fullmatch(normal):
+            continue
+        for name, pattern in _WHOLE_MARKERS:
+            if pattern.fullmatch(normal):
+                return name
     return None
 
 

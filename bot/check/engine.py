@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from bot.check.classify import classify
+from bot.check.classify import ClassifyRules, classify
 from bot.check.http import HttpClient, checked_url, open_client
 from bot.check.inconclusive import run_health, unproven
 from bot.check.observation import Exchange, Failure, Observation, Verdict
@@ -164,6 +164,11 @@ class Checker:
     clock: Clock = utc_now
     sleep: Sleep = asyncio.sleep
     jitter: Callable[[], float] = random.random
+    rules: ClassifyRules = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Built once per run, not per link: the settings derive it afresh on every access.
+        object.__setattr__(self, "rules", self.settings.classify_rules)
 
     def sent_validators(self, job: Job) -> tuple[str | None, str | None] | None:
         return self.validators.get(job.link.url) or self.validators.get(job.target)
@@ -202,7 +207,7 @@ class Checker:
         return to_link_result(job.link, observation, verdict, self.clock(), metadata)
 
     def verdict(self, observation: Observation) -> Verdict:
-        return classify(observation, self.settings.classify_rules)
+        return classify(observation, self.rules)
 
     def metadata(
         self, observation: Observation, verdict: Verdict, sent: tuple[str | None, str | None] | None

@@ -30,9 +30,10 @@ def clean(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(fragment)).strip()
 
 
-def element_texts(text: str, tag: str, limit: int) -> list[str]:
-    """The cleaned contents of the first `limit` ``<tag>`` elements of `text`."""
-    low, pos = lower_ascii(text), 0
+def element_texts(text: str, tag: str, limit: int, lowered: str | None = None) -> list[str]:
+    """The cleaned contents of the first `limit` ``<tag>`` elements of `text`; `lowered` is
+    ``lower_ascii(text)`` when the caller already has it."""
+    low, pos = (lower_ascii(text) if lowered is None else lowered), 0
     found: list[str] = []
     opening, closing = f"<{tag}", f"</{tag}"
     while len(found) < limit:
