@@ -15,10 +15,12 @@ Rules are tried in a fixed order; the first that speaks decides:
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any
 
 from bot.check import page_text
 from bot.check.observation import Failure, Observation, Verdict
@@ -134,6 +136,11 @@ class Page:
         return page_text.element_texts(self.head, "h1", 3, self.head_lowered)
 
     @cached_property
+    def lowered(self) -> str | None:
+        """The text lower-cased when it is ASCII (what `may_match` screens), else None."""
+        return self.text.lower() if self.text.isascii() else None
+
+    @cached_property
     def visible(self) -> str | None:
         """The page's visible text, or None when the page is too long to be a stub."""
         return page_text.visible_text(self.text, SHORT_PAGE_CHARS)
@@ -236,7 +243,78 @@ def matches(signature: Signature, page: Page) -> bool:
         return False
     if signature.short_page and page.visible is None:
         return False
-    return signature.body_regex is None or bool(signature.body_regex.search(page.text))
+    if signature.body_regex is None:
+        return True
+    regex = signature.body_regex
+    return may_match(regex, page.text, page.lowered) and bool(regex.search(page.text))
+
+
+def may_match(regex: re.Pattern[str], text: str, lowered: str | None = None) -> bool:
+    """False only when `regex` cannot match `text`: ASCII text that holds none of the words
+    every match needs (`lowered` is ``text.lower()`` when the caller has it). Looking for a
+    few words costs far less than an ignore-case regex with dozens of alternatives tried at
+    every position of the text."""
+    words = ascii_words(regex)
+    if words is None or not text.isascii():
+        return True
+    low = text.lower() if lowered is None else lowered
+    return any(word in low for word in words)
+
+
+# ---- the words a regex needs ------------------------------------------------------------------
+
+_ASCII = [chr(code) for code in range(128)]
+
+
+@cache
+def ascii_words(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of `regex` in ASCII text contains, read off
+    its parse tree (each alternative's longest run of required letters); None when unknown.
+    An alternative that needs a character no ASCII text has adds no word: on an ASCII page it
+    cannot match. Matches are case-insensitive or not; either way they contain a word below
+    once both are lower-cased, so the screen never rules out a real match."""
+    try:
+        tree = importlib.import_module("re._parser").parse(regex.pattern, regex.flags)
+        words = _needs(list(tree))
+    except Exception:  # a private module: should its shape change, screen nothing
+        return None
+    return None if words is None else tuple(sorted(words))
+
+
+def _needs(items: list[Any]) -> frozenset[str] | None:
+    """The words for a sequence of parsed items; frozenset() when it cannot match ASCII."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, value in items:
+        if str(op) == "LITERAL" and chr(value).isascii():
+            run += chr(value).lower()
+            continue
+        if str(op) == "LITERAL" and not any(re.fullmatch(re.escape(chr(value)), char, re.I)
+                                            for char in _ASCII):
+            return frozenset()
+        inner = _inner_needs(str(op), value)
+        if inner is not None and not inner:
+            return frozenset()  # a required part that cannot match
+        candidates += [frozenset({run})] if run else []
+        candidates += [inner] if inner is not None else []
+        run = ""
+    candidates += [frozenset({run})] if run else []
+    return max(candidates, key=lambda words: min(map(len, words)), default=None)
+
+
+def _inner_needs(op: str, value: Any) -> frozenset[str] | None:
+    if op == "BRANCH":
+        branches = [_needs(list(branch)) for branch in value[1]]
+        if any(words is None for words in branches):
+            return None
+        return frozenset().union(*[words for words in branches if words is not None])
+    if op == "SUBPATTERN":
+        return _needs(list(value[-1]))
+    if op == "ATOMIC_GROUP":
+        return _needs(list(value))
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+        return _needs(list(value[2]))
+    return None  # classes, anchors, optional parts: nothing required
 
 
 def _first_signature(table: tuple[Signature, ...], page: Page, kind: str) -> Verdict | None:
@@ -325,7 +403,7 @@ def _soft_404_short_body(page: Page) -> Verdict | None:
     if text is None or len(text) > SOFT_404_BODY_CHARS:
         return None
     normal = _normal_phrase(text)
-    if not _ANY_STRONG_MARKER.search(normal):
+    if not may_match(_ANY_STRONG_MARKER, normal, normal) or not _ANY_STRONG_MARKER.search(normal):
         return None
     for name, pattern in _STRONG_MARKERS:
         if pattern.search(normal):
