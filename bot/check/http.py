@@ -33,8 +33,9 @@ from bot.model import Hop
 from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
 
 # normalize() is pure but not cheap, and one URL passes planning, the redirect walk and the
-# request within moments; a small cache saves most repeats while memory stays bounded.
-_CHECKED_CACHE = 4096
+# request; planning a run sees every URL before the first request, so the cache holds a run of
+# 10,000+ links (a few MB at most) or each URL is normalised twice over.
+_CHECKED_CACHE = 32 * 1024
 
 
 @functools.lru_cache(maxsize=_CHECKED_CACHE)
@@ -248,6 +249,7 @@ class HttpClient:
     def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
         self._session = session
         self._settings = settings
+        self._literal_verdicts: dict[str, str] = {}  # raw host -> `_refused_literal` of it
 
     @property
     def settings(self) -> CheckSettings:
@@ -268,18 +270,24 @@ class HttpClient:
         except TRANSLATED as exc:
             failure, detail = translate(exc)
             return replace(exchange, failure=failure, detail=detail, elapsed_ms=_ms(start)), None
-        done = replace(
-            exchange, status=answer.status, headers=shown_headers(answer.headers),
+        done = Exchange(
+            method=method, url=url, status=answer.status, headers=shown_headers(answer.headers),
             elapsed_ms=_ms(start), detail=answer.note,
         )
         return done, answer
 
     def _refused_literal(self, target: URL) -> str:
-        # aiohttp skips the resolver for IP literals, so the guard judges them here.
-        address = literal_ip(target.raw_host or "")
-        if address is None or address_allowed(address, self._settings):
-            return ""
-        return f"{address} is not a public address"
+        # aiohttp skips the resolver for IP literals, so the guard judges them here; the
+        # verdict on a host never changes within a run, and parsing addresses is not free.
+        host = target.raw_host or ""
+        verdict = self._literal_verdicts.get(host)
+        if verdict is None:
+            address = literal_ip(host)
+            allowed = address is None or address_allowed(address, self._settings)
+            verdict = "" if allowed else f"{address} is not a public address"
+            if len(self._literal_verdicts) < _CHECKED_CACHE:
+                self._literal_verdicts[host] = verdict
+        return verdict
 
     async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
         sent = {**self._settings.headers_for(target.host or ""), **headers}
@@ -319,7 +327,8 @@ class HttpClient:
             while read < raw_budget and len(body) < keep:
                 chunk = await response.content.read(min(CHUNK, raw_budget - read))
                 if not chunk:
-                    return replace(answer, body=bytes(body), bytes_read=read)
+                    return Answer(answer.status, answer.headers, body=bytes(body),
+                                  encoding=answer.encoding, bytes_read=read)
                 read += len(chunk)
                 body += decoder.feed(chunk, keep - len(body))
         except (zlib.error, brotli.error) as exc:

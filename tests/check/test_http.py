@@ -390,3 +390,18 @@ def test_translate(exc: BaseException, failure: Failure) -> None:
     got, detail = translate(exc)
     assert got is failure
     assert len(detail) <= 200
+
+
+async def test_a_refused_literal_stays_refused_on_every_request(
+    alpha: SimHost, beta: SimHost
+) -> None:
+    # The guard remembers its verdict per host: the second look must agree with the first,
+    # and a trusted host's verdict must not leak to its neighbour.
+    urls = [alpha.route("/a", Page()), alpha.route("/b", Page()), beta.route("/c", Page())]
+    settings = CheckSettings(trusted_networks=(ipaddress.ip_network(f"{beta.address}/32"),))
+    async with open_client(settings) as client:
+        observations = [await client.observe(url) for url in (*urls, urls[0])]
+    assert [o.failure for o in observations] == [Failure.PRIVATE_ADDRESS, Failure.PRIVATE_ADDRESS,
+                                                 None, Failure.PRIVATE_ADDRESS]
+    assert "is not a public address" in observations[3].exchanges[-1].detail
+    assert (alpha.requests, beta.requests) == (0, 1)
