@@ -199,6 +199,11 @@ def floor_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
             "--per-host", str(limits.per_host)]  # fmt: skip
 
 
+def aiohttp_floor_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
+    """The floor client going through one aiohttp session."""
+    return [*floor_command(exe, inputs, limits), "--aiohttp"]
+
+
 def floor_failures(inputs: Inputs) -> dict[str, str]:
     """The floor client's non-200 answers."""
     report = json.loads(inputs.stdout.read_text(encoding="utf-8"))
@@ -218,6 +223,7 @@ TOOLS: dict[str, Tool] = {
         Tool("linkchecker", PEERS / "venv/bin/linkchecker", linkchecker_command,
              linkchecker_failures),
         Tool("floor", Path(sys.executable), floor_command, floor_failures),
+        Tool("aiohttp-floor", Path(sys.executable), aiohttp_floor_command, floor_failures),
     )
 }  # fmt: skip
 

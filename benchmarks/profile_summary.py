@@ -36,6 +36,31 @@ def tally(stacks: list[tuple[list[str], int]]) -> tuple[Counter[str], Counter[st
     return own, inclusive, total
 
 
+# Stages of a roadmap-bot run, by a frame that marks each (first match wins, top-down).
+STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("start-up imports", ("<frozen importlib",)),
+    ("freshness scraping (bot/freshness, bs4)", ("scrape_page (", "bot/freshness/", "bs4/")),
+    ("verdict classification (bot/check/classify.py)", ("bot/check/classify.py",)),
+    ("page text for classify (bot/check/page_text.py)", ("bot/check/page_text.py",)),
+    ("HTTP request/response (bot/check/http.py, aiohttp)", ("bot/check/http.py", "aiohttp/")),
+    ("URL normalisation (bot/urls.py)", ("bot/urls.py",)),
+    ("link extraction (markdown)", ("markdown_it", "extract")),
+    ("report building/writing", ("bot/report/", "json/")),
+    ("dataclass __repr__ (someone formats records)", ("__repr__",)),
+    ("event loop, timers, scheduling", ("asyncio/", "bot/check/engine.py")),
+)
+
+
+def by_stage(stacks: list[tuple[list[str], int]]) -> Counter[str]:
+    """Samples per stage: the first stage whose marker appears anywhere in the stack."""
+    stages: Counter[str] = Counter()
+    for frames, count in stacks:
+        joined = ";".join(frames)
+        name = next((n for n, marks in STAGES if any(m in joined for m in marks)), "other")
+        stages[name] += count
+    return stages
+
+
 def report(counter: Counter[str], total: int, top: int, title: str) -> str:
     """One ranked list as text."""
     lines = [f"{title} ({total} samples)"]
@@ -50,7 +75,10 @@ def main() -> None:
     parser.add_argument("profile", type=Path)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    own, inclusive, total = tally(parse(args.profile.read_text().splitlines()))
+    stacks = parse(args.profile.read_text().splitlines())
+    own, inclusive, total = tally(stacks)
+    print(report(by_stage(stacks), total or 1, len(STAGES) + 1, "by stage"))
+    print()
     print(report(own, total or 1, args.top, "self"))
     print()
     print(report(inclusive, total or 1, args.top, "inclusive"))

@@ -67,6 +67,7 @@ class Measured:
     exit_code: int
     wall_s: float
     cpu_s: float
+    sys_s: float
     max_rss_mb: float
     timed_out: bool
     load_before: float
@@ -80,6 +81,7 @@ class Traffic:
     head_requests: int
     other_requests: int
     links_reached: int
+    connections: int
     max_inflight: int
     server_cpu_s: float
     fast_done_s: float | None
@@ -164,6 +166,16 @@ class SimWeb:
         for worker in range(self.workers):
             self._call(worker, "reset", "POST")
 
+    def wait_idle(self, limit: float = 120.0) -> None:
+        """Wait (bounded) until no host still serves an earlier tool's requests."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            busy = sum(h["inflight"] for w in self.stats() for h in w["hosts"])
+            if not busy:
+                return
+            time.sleep(0.5)
+        print("simweb: hosts still busy from the previous run", file=sys.stderr)
+
     def stats(self) -> list[dict[str, Any]]:
         """Every worker's counters (host worker w belongs to worker w)."""
         return [self._call(worker, "stats", "GET") for worker in range(self.workers)]
@@ -198,7 +210,8 @@ def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
     wall = time.monotonic() - started
     # ru_maxrss is in KiB on Linux: the largest process of the tree, not their sum.
     return Measured(
-        child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+        child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_stime,
+        usage.ru_maxrss / 1024,
         timed_out.is_set(), load,
     )  # fmt: skip
 
@@ -210,13 +223,14 @@ def server_cpu(stats: list[dict[str, Any]]) -> float:
 
 def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: float) -> Traffic:
     """Fold the server's counters into request totals and per-host completion times."""
-    link_req = head = other = max_inflight = 0
+    link_req = head = other = max_inflight = connections = 0
     reached: set[str] = set()
     fast_done: list[float] = []
     slow_done: list[float] = []
     for worker in stats:
         for host in worker["hosts"]:
             max_inflight = max(max_inflight, host["max_inflight"])
+            connections += host["connections"]
             for method, path, count in host["requests"]:
                 key = f"{host['index']}{path}"
                 if key in links:
@@ -230,7 +244,7 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
                 (slow_done if host["latency"] > 1 else fast_done).append(done)
     cpu = server_cpu(stats) - cpu0
     return Traffic(
-        link_req, head, other, len(reached), max_inflight, cpu,
+        link_req, head, other, len(reached), connections, max_inflight, cpu,
         max(fast_done, default=None), max(slow_done, default=None),
     )  # fmt: skip
 
@@ -272,6 +286,7 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
         # Sampling costs some CPU: profiled runs show where time goes, not the figures.
         cmd = [str(PY_SPY), "record", "--format", "raw", "--rate", "250", "--nonblocking",
                "-o", str(inputs.work / "profile.txt"), "--", *cmd]  # fmt: skip
+    web.wait_idle()
     web.reset()
     cpu0 = server_cpu(web.stats())
     started = time.time()
@@ -306,11 +321,11 @@ def fmt(value: float | None, digits: int = 2) -> str:
 def table(rows: list[Row], s: Settings) -> str:
     """The Markdown results table."""
     head = (
-        "| tool | scenario | wall s | median wall s | x ideal | CPU s | server CPU s | "
+        "| tool | scenario | wall s | median wall s | x ideal | CPU s (sys) | server CPU s | "
         "peak RSS MB | req/link | HEAD | "
-        "other req | links reached | max per-host conc. | fast hosts done s | "
+        "other req | links reached | connections | max per-host conc. | fast hosts done s | "
         "healthy->broken | healthy->error | broken missed | exit | load |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     )
     lines = [head]
     for r in rows:
@@ -318,10 +333,12 @@ def table(rows: list[Row], s: Settings) -> str:
         lines.append(
             f"| {r.tool} | {r.scenario} | {fmt(m.wall_s)}{' (killed)' if m.timed_out else ''} | "
             f"{fmt(statistics.median(r.walls) if r.walls else None)} | "
-            f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} | {fmt(t.server_cpu_s)} | "
+            f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} ({fmt(m.sys_s)}) | "
+            f"{fmt(t.server_cpu_s)} | "
             f"{fmt(m.max_rss_mb, 0)} | "
             f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
-            f"{t.links_reached}/{s.links} | {t.max_inflight} | {fmt(t.fast_done_s)} | "
+            f"{t.links_reached}/{s.links} | {t.connections} | {t.max_inflight} | "
+            f"{fmt(t.fast_done_s)} | "
             f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} | "
             f"{fmt(m.load_before, 1)} |"
         )

@@ -69,9 +69,11 @@ class HostState:
     first_arrival: float | None = None
     last_done: float | None = None
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    peers: set[object] = field(default_factory=set)
 
-    def arrive(self, method: str, path: str) -> None:
+    def arrive(self, method: str, path: str, peer: object) -> None:
         """Count one request as it arrives (before it queues for the cap)."""
+        self.peers.add(peer)  # distinct client ports: connections opened (keep-alive or not)
         key = (method, path)
         self.counts[key] = self.counts.get(key, 0) + 1
         self.inflight += 1
@@ -87,6 +89,7 @@ class HostState:
     def reset(self) -> None:
         """Forget everything counted so far (between two tools' runs)."""
         self.counts.clear()
+        self.peers.clear()
         self.max_inflight = self.inflight
         self.first_arrival = None
         self.last_done = None
@@ -97,7 +100,9 @@ class HostState:
             "index": self.index,
             "latency": self.latency,
             "cap": self.cap,
+            "inflight": self.inflight,
             "max_inflight": self.max_inflight,
+            "connections": len(self.peers),
             "first_arrival": self.first_arrival,
             "last_done": self.last_done,
             "requests": [[m, p, n] for (m, p), n in self.counts.items()],
@@ -142,7 +147,8 @@ def make_app(config: WorkerConfig) -> web.Application:
         if request.path.startswith(CONTROL_PREFIX):
             return control(request, states)
         state = states[local_address(request)]
-        state.arrive(request.method, request.path)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        state.arrive(request.method, request.path, peer)
         try:
             async with state.semaphore:
                 await asyncio.sleep(state.latency)
@@ -190,7 +196,11 @@ def control(request: web.Request, states: dict[str, HostState]) -> web.Response:
 
 async def serve_worker(config: WorkerConfig) -> None:
     """Bind every host of this worker, say `ready`, then serve until stopped or timed out."""
-    runner = web.AppRunner(make_app(config), access_log=None, handle_signals=False)
+    # A request whose client gave up (timed out) must leave the host's queue, or it would
+    # keep the host busy into the next tool's run.
+    runner = web.AppRunner(
+        make_app(config), access_log=None, handle_signals=False, handler_cancellation=True
+    )
     await runner.setup()
     for index in config.my_hosts():
         await web.TCPSite(runner, host_address(index), config.port, backlog=2048).start()
