@@ -317,8 +317,29 @@ def _inner_needs(op: str, value: Any) -> frozenset[str] | None:
     return None  # classes, anchors, optional parts: nothing required
 
 
-def _first_signature(table: tuple[Signature, ...], page: Page, kind: str) -> Verdict | None:
-    for signature in table:
+class ByStatus:
+    """A signature table split by final status, in table order: most signatures name their
+    statuses, so a 200 page skips every challenge and refusal rule without trying it."""
+
+    def __init__(self, table: tuple[Signature, ...]) -> None:
+        self._table = table
+        self._by_code: dict[int, tuple[Signature, ...]] = {}
+
+    def __call__(self, code: int) -> tuple[Signature, ...]:
+        found = self._by_code.get(code)
+        if found is None:
+            found = tuple(sig for sig in self._table if not sig.statuses or code in sig.statuses)
+            self._by_code[code] = found
+        return found
+
+
+_BOT_PROTECTION = ByStatus(BOT_PROTECTION)
+_PARKED = ByStatus(PARKED)
+_SITE_REMOVED = ByStatus(SITE_REMOVED)
+
+
+def _first_signature(table: ByStatus, page: Page, kind: str) -> Verdict | None:
+    for signature in table(page.code):
         if matches(signature, page):
             detail = f"{signature.why} (HTTP {page.code} from {page.url})"
             return Verdict(signature.status, signature.reason, f"{kind}:{signature.name}", detail)
@@ -326,7 +347,7 @@ def _first_signature(table: tuple[Signature, ...], page: Page, kind: str) -> Ver
 
 
 def _bot_protection(page: Page, rules: ClassifyRules) -> Verdict | None:
-    return _first_signature(BOT_PROTECTION, page, "signature")
+    return _first_signature(_BOT_PROTECTION, page, "signature")
 
 
 def login_page(url: str) -> LoginPattern | None:
@@ -358,14 +379,14 @@ def _status_table(page: Page, rules: ClassifyRules) -> Verdict | None:
 
 
 def _parked(page: Page, rules: ClassifyRules) -> Verdict | None:
-    verdict = _first_signature(PARKED, page, "parked")
+    verdict = _first_signature(_PARKED, page, "parked")
     if verdict and verdict.rule.endswith("-redirect") and same_site(page.observation.url, page.url):
         return None  # a link to the marketplace itself is not a parked domain
     return verdict
 
 
 def _site_removed(page: Page, rules: ClassifyRules) -> Verdict | None:
-    return _first_signature(SITE_REMOVED, page, "site")
+    return _first_signature(_SITE_REMOVED, page, "site")
 
 
 def _soft_404(page: Page, rules: ClassifyRules) -> Verdict | None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.check.classify import (
     _ANY_STRONG_MARKER,
     _ANY_WHOLE_MARKER,
+    ByStatus,
     ascii_words,
     classify,
     may_match,
@@ -83,3 +84,13 @@ def test_screened_short_pages_keep_their_verdicts(body: str, rule: str) -> None:
     verdict = classify(observation)
     assert verdict.rule == rule
     assert verdict.status is (Status.OK if rule == "status-table:200" else Status.BROKEN)
+
+
+@pytest.mark.parametrize("code", [200, 403, 429, 503, 999])
+def test_signatures_split_by_status_keep_every_one_that_applies(code: int) -> None:
+    expected = tuple(sig for sig in BOT_PROTECTION if not sig.statuses or code in sig.statuses)
+    split = ByStatus(BOT_PROTECTION)
+    assert split(code) == expected
+    assert split(code) is split(code)  # worked out once per status
+    assert [sig.name for sig in split(code)] == [sig.name for sig in BOT_PROTECTION
+                                                  if sig in expected]  # table order
