@@ -239,6 +239,12 @@ def shown_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(kept)
 
 
+def _whole(answer: Answer, body: bytearray, read: int) -> Answer:
+    """`answer` with its whole body, read to the end."""
+    return Answer(answer.status, answer.headers, body=bytes(body), encoding=answer.encoding,
+                  bytes_read=read)
+
+
 def _ms(start: float) -> int:
     return int((time.monotonic() - start) * 1000)
 
@@ -327,10 +333,11 @@ class HttpClient:
             while read < raw_budget and len(body) < keep:
                 chunk = await response.content.read(min(CHUNK, raw_budget - read))
                 if not chunk:
-                    return Answer(answer.status, answer.headers, body=bytes(body),
-                                  encoding=answer.encoding, bytes_read=read)
+                    return _whole(answer, body, read)
                 read += len(chunk)
                 body += decoder.feed(chunk, keep - len(body))
+                if response.content.at_eof() and read < raw_budget and len(body) < keep:
+                    return _whole(answer, body, read)  # what the next read would say: b""
         except (zlib.error, brotli.error) as exc:
             note = _clip(f"body could not be decompressed: {exc}")
         except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:

@@ -405,3 +405,25 @@ async def test_a_refused_literal_stays_refused_on_every_request(
                                                  None, Failure.PRIVATE_ADDRESS]
     assert "is not a public address" in observations[3].exchanges[-1].detail
     assert (alpha.requests, beta.requests) == (0, 1)
+
+
+@pytest.mark.parametrize("size", [0, 1, 16 * 1024 - 1, 16 * 1024, 40_000, 64 * 1024 - 1])
+async def test_a_whole_body_is_read_whole_and_not_called_truncated(
+    alpha: SimHost, client: HttpClient, size: int
+) -> None:
+    # Ending the read when the stream says it is at its end must give what reading on to the
+    # empty chunk gave: every byte, in order, and no truncation, across chunk boundaries.
+    body = bytes(range(256)) * (size // 256) + b"e" * (size % 256)
+    url = alpha.route("/sized", Page(body, content_type="application/octet-stream", charset=None))
+    _exchange, answer = await client.fetch("GET", url)
+    assert answer is not None and answer.body == body and answer.bytes_read == size
+    assert not answer.truncated and answer.note == ""
+
+
+async def test_a_body_exactly_at_the_limit_is_truncated_as_before(
+    alpha: SimHost, client: HttpClient
+) -> None:
+    size = client.settings.max_body_bytes
+    url = alpha.route("/full", Page(b"f" * size, content_type="application/octet-stream"))
+    _exchange, answer = await client.fetch("GET", url)
+    assert answer is not None and len(answer.body) == size and answer.truncated
