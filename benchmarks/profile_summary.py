@@ -46,7 +46,6 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("URL normalisation (bot/urls.py)", ("bot/urls.py",)),
     ("link extraction (markdown)", ("markdown_it", "extract")),
     ("report building/writing", ("bot/report/", "json/")),
-    ("dataclass __repr__ (someone formats records)", ("__repr__",)),
     ("event loop, timers, scheduling", ("asyncio/", "bot/check/engine.py")),
 )
 
