@@ -4,6 +4,7 @@ hosts, the run deadline, skips, remaps, the page hook, validators and the run's 
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -13,7 +14,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.check.engine import backoff, check_links, retry_after_seconds
+from bot.check.engine import (
+    GC_YOUNG_THRESHOLD,
+    backoff,
+    check_links,
+    fewer_collections,
+    retry_after_seconds,
+)
 from bot.check.settings import CheckSettings, DomainRule, Remap
 from bot.model import Link, LinkResult, PageSnapshot, Source, Status
 from tests.simweb import Flaky, Gate, Handler, Page, Redirect, SimHost, SimWeb
@@ -366,3 +373,22 @@ def test_now_is_utc() -> None:
     from bot.check.engine import utc_now
 
     assert utc_now().tzinfo is not None and abs(utc_now() - datetime.now(UTC)) < timedelta(1)
+
+
+async def test_collections_are_rarer_during_the_run_and_as_before_after(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    def hook(snapshot: PageSnapshot) -> Mapping[str, Any]:
+        seen.append(gc.get_threshold())
+        return {}
+
+    before = gc.get_threshold()
+    urls = [alpha.route("/a", Page()), alpha.url("/missing")]
+    await run(urls, settings, page_hook=hook)
+    assert seen and seen[0][0] >= GC_YOUNG_THRESHOLD and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a run that fails still gives the thresholds back")
+    assert gc.get_threshold() == before
