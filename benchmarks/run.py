@@ -52,6 +52,7 @@ class Settings:
     broken: int
     slow_hosts: int
     slow_latency: float
+    drip_hosts: int
     tool_limit: float
     repeat: int
     tools: tuple[str, ...]
@@ -118,6 +119,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--broken", type=int, default=20, help="known-broken (404) links")
     p.add_argument("--slow-hosts", type=int, default=0, help="hosts with the slow latency")
     p.add_argument("--slow-latency-ms", type=float, default=5000.0)
+    p.add_argument("--drip-hosts", type=int, default=0, help="hosts whose bodies never end")
     p.add_argument("--tool-limit", type=float, default=900.0, help="kill a tool after this")
     p.add_argument("--repeat", type=int, default=1, help="runs per tool (best one reported)")
     p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
@@ -131,7 +133,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     return Settings(
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
         a.per_host or a.cap, a.timeout, a.workers, a.broken, a.slow_hosts,
-        a.slow_latency_ms / 1000, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
+        a.slow_latency_ms / 1000, a.drip_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
         a.profile, a.nice,
     )  # fmt: skip
 
@@ -144,6 +146,7 @@ class SimWeb:
             sys.executable, str(HERE / "simweb_bench.py"), f"--hosts={s.hosts}",
             f"--latency-ms={s.latency * 1000}", f"--cap={s.cap}", f"--workers={s.workers}",
             f"--slow-hosts={s.slow_hosts}", f"--slow-latency-ms={s.slow_latency * 1000}",
+            f"--drip-hosts={s.drip_hosts}",
             f"--max-seconds={s.tool_limit * (len(s.tools) * s.repeat + 1)}",
         ]  # fmt: skip
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -241,7 +244,7 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
                 head += count if method == "HEAD" else 0
             if host["last_done"] is not None:
                 done = host["last_done"] - started
-                (slow_done if host["latency"] > 1 else fast_done).append(done)
+                (fast_done if host["kind"] == "fast" else slow_done).append(done)
     cpu = server_cpu(stats) - cpu0
     return Traffic(
         link_req, head, other, len(reached), connections, max_inflight, cpu,
@@ -261,7 +264,8 @@ def ideal_bounds(s: Settings, plan: Plan) -> tuple[float, float]:
         per_host[i % s.hosts] += 1
     bound = [n * (s.slow_latency if h < s.slow_hosts else s.latency) / s.cap
              for h, n in enumerate(per_host)]  # fmt: skip
-    return max(bound), max(bound[s.slow_hosts :], default=0.0)
+    # A drip host's head comes as fast as any; its endless body is each tool's own choice.
+    return max(bound), max(bound[s.slow_hosts + s.drip_hosts :], default=0.0)
 
 
 def accuracy(failed: dict[str, str] | None, plan: Plan) -> tuple[int, int, int]:
@@ -294,7 +298,10 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
     seen = traffic(web.stats(), link_keys(plan, s.hosts), started, cpu0)
     failed = read_failures(tool, inputs)
     ideal, fast_ideal = ideal_bounds(s, plan)
-    scenario = f"{s.slow_hosts} slow host(s)" if s.slow_hosts else "healthy"
+    scenario = ", ".join(
+        [f"{s.slow_hosts} slow host(s)"] * bool(s.slow_hosts)
+        + [f"{s.drip_hosts} drip host(s)"] * bool(s.drip_hosts)
+    ) or "healthy"
     return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
 
 
@@ -352,6 +359,7 @@ def describe(s: Settings, plan: Plan) -> str:
         f"{s.links} links over {s.hosts} hosts, latency {s.latency * 1000:.0f} ms, server cap "
         f"{s.cap}/host; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
         f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
+        f"drip hosts {s.drip_hosts}; "
         f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"
     )
 

@@ -5,7 +5,9 @@ the same port, so each simulated site is a distinct host *name* for every link c
 all of them key their per-host limits by host. Each host answers after `latency` seconds,
 at most `cap` requests at a time (a semaphore: the rest queue, as on a real throttled site).
 Paths under `/gone/` answer 404 (the known-broken links); everything else is a small
-200 HTML page.
+200 HTML page. Hosts 0..K-1 can be made slow (`--slow-hosts`, a long latency), the next
+`--drip-hosts` hostile: a 200 head, then a body that drips one chunk every 100 ms and never
+ends (bounded by DRIP_LIMIT_S or the client hanging up).
 
 The hosts are sharded over `--workers` processes (host i belongs to worker i % W), so each
 host's semaphore lives in exactly one process and the cap is exact. Each worker counts
@@ -46,6 +48,8 @@ PAGE = (
     "<body><h1>Simulated page</h1><p>A healthy page of the benchmark web.</p></body></html>"
 )
 NOT_FOUND = "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"
+DRIP_INTERVAL_S = 0.1
+DRIP_LIMIT_S = 120.0
 
 
 def host_address(index: int) -> str:
@@ -61,6 +65,7 @@ class HostState:
     """Counters and the server-side cap of one simulated host."""
 
     index: int
+    kind: str  # "fast", "slow" or "drip"
     latency: float
     cap: int
     semaphore: asyncio.Semaphore
@@ -98,6 +103,7 @@ class HostState:
         """This host's counters as JSON-ready data."""
         return {
             "index": self.index,
+            "kind": self.kind,
             "latency": self.latency,
             "cap": self.cap,
             "inflight": self.inflight,
@@ -121,15 +127,22 @@ class WorkerConfig:
     cap: int
     slow_hosts: int
     slow_latency: float
+    drip_hosts: int
     max_seconds: float
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
         return list(range(self.worker, self.hosts, self.workers))
 
+    def kind_of(self, index: int) -> str:
+        """Hosts 0..slow_hosts-1 are slow, the next drip_hosts drip, the rest are fast."""
+        if index < self.slow_hosts:
+            return "slow"
+        return "drip" if index < self.slow_hosts + self.drip_hosts else "fast"
+
     def latency_of(self, index: int) -> float:
-        """Hosts 0..slow_hosts-1 are the slow ones."""
-        return self.slow_latency if index < self.slow_hosts else self.latency
+        """How long the host takes before it answers."""
+        return self.slow_latency if self.kind_of(index) == "slow" else self.latency
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -139,7 +152,9 @@ def make_app(config: WorkerConfig) -> web.Application:
     """The aiohttp app of one worker: link pages plus the control endpoints."""
     cap = config.cap
     states = {
-        host_address(i): HostState(i, config.latency_of(i), cap, asyncio.Semaphore(cap))
+        host_address(i): HostState(
+            i, config.kind_of(i), config.latency_of(i), cap, asyncio.Semaphore(cap)
+        )
         for i in config.my_hosts()
     }
 
@@ -152,6 +167,8 @@ def make_app(config: WorkerConfig) -> web.Application:
         try:
             async with state.semaphore:
                 await asyncio.sleep(state.latency)
+                if state.kind == "drip":
+                    return await drip(request)
         finally:
             state.depart()
         return page_response(request.path)
@@ -159,6 +176,21 @@ def make_app(config: WorkerConfig) -> web.Application:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", serve)
     return app
+
+
+async def drip(request: web.Request) -> web.StreamResponse:
+    """A 200 whose body never ends: one small chunk every DRIP_INTERVAL_S (bounded)."""
+    response = web.StreamResponse(headers={"Content-Type": "text/html; charset=utf-8"})
+    await response.prepare(request)
+    await response.write(b"<!doctype html><html><head><title>Drip</title></head><body>")
+    try:
+        for _ in range(int(DRIP_LIMIT_S / DRIP_INTERVAL_S)):
+            await asyncio.sleep(DRIP_INTERVAL_S)
+            await response.write(b"<p>more</p>\n")
+        await response.write_eof()
+    except ConnectionResetError:
+        pass  # the client gave up, as it should
+    return response
 
 
 def local_address(request: web.Request) -> str:
@@ -231,6 +263,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--slow-hosts", type=int, default=0, help="hosts 0..K-1 are slow")
     parser.add_argument("--slow-latency-ms", type=float, default=5000.0)
+    parser.add_argument("--drip-hosts", type=int, default=0, help="hosts with endless bodies")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop by itself")
     parser.add_argument("--worker", type=int, default=-1, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -247,6 +280,7 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         cap=args.cap,
         slow_hosts=args.slow_hosts,
         slow_latency=args.slow_latency_ms / 1000,
+        drip_hosts=args.drip_hosts,
         max_seconds=args.max_seconds,
     )
 
