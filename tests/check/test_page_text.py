@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.check.classify import classify
 from bot.check.observation import Observation
-from bot.check.page_text import clean, element_texts, title, visible_text
+from bot.check.page_text import clean, element_texts, lower_ascii, title, visible_text
 from bot.model import Status
 
 
@@ -87,3 +89,18 @@ def test_odd_charsets_never_crash(charset: str) -> None:
         body=b"<title>Page not found</title>",
     )
     assert classify(observation).reason == "soft_404"
+
+
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=())))
+def test_lower_ascii_changes_only_ascii_capitals(text: str) -> None:
+    assert lower_ascii(text) == text.translate(ASCII_LOWER)
+
+
+@pytest.mark.parametrize("text", ["", "ABC<TITLE>", "İK\u212aſ\ud800É<H1>", "\x00\x7f\x80\uffff"])
+def test_lower_ascii_keeps_every_other_character(text: str) -> None:
+    assert lower_ascii(text) == text.translate(ASCII_LOWER)
+    assert len(lower_ascii(text)) == len(text)
