@@ -19,7 +19,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 from bot.check import page_text
@@ -136,9 +136,8 @@ class Page:
         return page_text.element_texts(self.head, "h1", 3, self.head_lowered)
 
     @cached_property
-    def lowered(self) -> str | None:
-        """The text lower-cased when it is ASCII (what `may_match` screens), else None."""
-        return self.text.lower() if self.text.isascii() else None
+    def folded(self) -> str:
+        return page_text.fold(self.text)
 
     @cached_property
     def visible(self) -> str | None:
@@ -246,75 +245,100 @@ def matches(signature: Signature, page: Page) -> bool:
     if signature.body_regex is None:
         return True
     regex = signature.body_regex
-    return may_match(regex, page.text, page.lowered) and bool(regex.search(page.text))
+    return may_match(regex, page.folded) and bool(regex.search(page.text))
 
 
-def may_match(regex: re.Pattern[str], text: str, lowered: str | None = None) -> bool:
-    """False only when `regex` cannot match `text`: ASCII text that holds none of the words
-    every match needs (`lowered` is ``text.lower()`` when the caller has it). Looking for a
-    few words costs far less than an ignore-case regex with dozens of alternatives tried at
-    every position of the text."""
-    words = ascii_words(regex)
-    if words is None or not text.isascii():
-        return True
-    low = text.lower() if lowered is None else lowered
-    return any(word in low for word in words)
+def may_match(regex: re.Pattern[str], folded: str) -> bool:
+    """False only when `regex` cannot match the text `folded` is ``page_text.fold`` of: the
+    text holds none of the words every match needs. Looking for a few words costs far less
+    than an ignore-case regex with dozens of alternatives tried at every position."""
+    words = folded_words(regex, folded.isascii())
+    return words is None or any(map(folded.__contains__, words))
 
 
 # ---- the words a regex needs ------------------------------------------------------------------
 
-_ASCII = [chr(code) for code in range(128)]
+_TWINS = dict(page_text.ASCII_TWINS)
 
 
-@cache
-def ascii_words(regex: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Lower-case words one of which every match of `regex` in ASCII text contains, read off
-    its parse tree (each alternative's longest run of required letters); None when unknown.
-    An alternative that needs a character no ASCII text has adds no word: on an ASCII page it
-    cannot match. Matches are case-insensitive or not; either way they contain a word below
-    once both are lower-cased, so the screen never rules out a real match."""
+# Keyed by identity: hashing a compiled pattern hashes its whole program (~2 us a lookup).
+_WORDS: dict[tuple[int, bool], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def folded_words(regex: re.Pattern[str], ascii_text: bool = False) -> tuple[str, ...] | None:
+    """`_read_words`, worked out once per regex."""
+    known = _WORDS.get((id(regex), ascii_text))
+    if known is None or known[0] is not regex:
+        known = _WORDS[(id(regex), ascii_text)] = (regex, _read_words(regex, ascii_text))
+    return known[1]
+
+
+def _read_words(regex: re.Pattern[str], ascii_text: bool) -> tuple[str, ...] | None:
+    """Words (folded as ``page_text.fold`` folds text) one of which every match of `regex`
+    contains, read off its parse tree: each alternative's longest run of required characters;
+    None when some alternative requires none. Sound whatever the flags: each character a run
+    keeps folds the same as every character an ignore-case match could put in its place.
+    For `ascii_text`, alternatives needing a character no ASCII text can match drop out."""
     try:
-        tree = importlib.import_module("re._parser").parse(regex.pattern, regex.flags)
-        words = _needs(list(tree))
-    except Exception:  # a private module: should its shape change, screen nothing
+        parse = importlib.import_module("re._parser").parse
+        iscased = importlib.import_module("_sre").unicode_iscased
+        reading = _Reading(iscased, ascii_text)
+        words = reading.needs(list(parse(regex.pattern, regex.flags)))
+    except Exception:  # private modules: should their shape change, screen nothing
         return None
     return None if words is None else tuple(sorted(words))
 
 
-def _needs(items: list[Any]) -> frozenset[str] | None:
-    """The words for a sequence of parsed items; frozenset() when it cannot match ASCII."""
-    candidates: list[frozenset[str]] = []
-    run = ""
-    for op, value in items:
-        if str(op) == "LITERAL" and chr(value).isascii():
-            run += chr(value).lower()
-            continue
-        if str(op) == "LITERAL" and not any(re.fullmatch(re.escape(chr(value)), char, re.I)
-                                            for char in _ASCII):
-            return frozenset()
-        inner = _inner_needs(str(op), value)
-        if inner is not None and not inner:
-            return frozenset()  # a required part that cannot match
-        candidates += [frozenset({run})] if run else []
-        candidates += [inner] if inner is not None else []
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How `folded_words` reads one parse tree; frozenset() marks what cannot match."""
+
+    iscased: Callable[[int], bool]
+    ascii_text: bool
+
+    def needs(self, items: list[Any]) -> frozenset[str] | None:
+        """The words for a sequence of parsed items."""
+        candidates: list[frozenset[str]] = []
         run = ""
-    candidates += [frozenset({run})] if run else []
-    return max(candidates, key=lambda words: min(map(len, words)), default=None)
+        for op, value in items:
+            if str(op) == "LITERAL":
+                char = self.literal(value)
+                if char is None:
+                    return frozenset()
+                if char:
+                    run += char
+                    continue
+            inner = self.inner(str(op), value)
+            if inner is not None and not inner:
+                return frozenset()
+            candidates += [frozenset({run})] if run else []
+            candidates += [inner] if inner is not None else []
+            run = ""
+        candidates += [frozenset({run})] if run else []
+        return max(candidates, key=lambda words: min(map(len, words)), default=None)
 
+    def literal(self, code: int) -> str | None:
+        """The folded character; "" when it cannot be kept; None when it cannot match."""
+        char = chr(code)
+        if self.ascii_text and not char.isascii():
+            return _TWINS.get(char)  # only the twins match an ASCII letter
+        if char.isascii() or not self.iscased(code):
+            return page_text.fold(char)  # a caseless character matches only itself
+        return ""
 
-def _inner_needs(op: str, value: Any) -> frozenset[str] | None:
-    if op == "BRANCH":
-        branches = [_needs(list(branch)) for branch in value[1]]
-        if any(words is None for words in branches):
-            return None
-        return frozenset().union(*[words for words in branches if words is not None])
-    if op == "SUBPATTERN":
-        return _needs(list(value[-1]))
-    if op == "ATOMIC_GROUP":
-        return _needs(list(value))
-    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
-        return _needs(list(value[2]))
-    return None  # classes, anchors, optional parts: nothing required
+    def inner(self, op: str, value: Any) -> frozenset[str] | None:
+        if op == "BRANCH":
+            branches = [self.needs(list(branch)) for branch in value[1]]
+            if any(words is None for words in branches):
+                return None
+            return frozenset().union(*[words for words in branches if words is not None])
+        if op == "SUBPATTERN":
+            return self.needs(list(value[-1]))
+        if op == "ATOMIC_GROUP":
+            return self.needs(list(value))
+        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            return self.needs(list(value[2]))
+        return None  # classes, anchors, optional parts: nothing required
 
 
 class ByStatus:
@@ -424,7 +448,9 @@ def _soft_404_short_body(page: Page) -> Verdict | None:
     if text is None or len(text) > SOFT_404_BODY_CHARS:
         return None
     normal = _normal_phrase(text)
-    if not may_match(_ANY_STRONG_MARKER, normal, normal) or not _ANY_STRONG_MARKER.search(normal):
+    if not may_match(_ANY_STRONG_MARKER, page_text.fold(normal)):
+        return None
+    if not _ANY_STRONG_MARKER.search(normal):
         return None
     for name, pattern in _STRONG_MARKERS:
         if pattern.search(normal):

@@ -1,23 +1,24 @@
-"""The word screen in front of the body regexes never rules out a real match: any ASCII text a
-signature's regex matches holds one of the words read off that regex."""
+"""The word screen in front of the body regexes never rules out a real match: any text a
+signature's regex matches holds, once folded, one of the words read off that regex."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.check.classify import (
     _ANY_STRONG_MARKER,
     _ANY_WHOLE_MARKER,
     ByStatus,
-    ascii_words,
     classify,
+    folded_words,
     may_match,
 )
 from bot.check.observation import Observation
+from bot.check.page_text import ASCII_TWINS, fold
 from bot.check.signatures import BOT_PROTECTION, PARKED, SITE_REMOVED
 from bot.model import Status
 
@@ -25,43 +26,73 @@ BODY_REGEXES = [sig.body_regex for sig in (*BOT_PROTECTION, *PARKED, *SITE_REMOV
                 if sig.body_regex is not None]
 
 
-@pytest.mark.parametrize("regex", BODY_REGEXES, ids=lambda regex: regex.pattern[:30])
+def screens(regex: re.Pattern[str], text: str) -> bool:
+    return may_match(regex, fold(text))
+
+
+@pytest.mark.parametrize("regex", [*BODY_REGEXES, _ANY_WHOLE_MARKER],
+                         ids=lambda regex: regex.pattern[:30])
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_every_ascii_match_holds_a_word(regex: re.Pattern[str], data: st.DataObject) -> None:
+def test_every_match_holds_a_word(regex: re.Pattern[str], data: st.DataObject) -> None:
     text = data.draw(st.from_regex(regex))
-    assume(text.isascii())
     assert regex.search(text)
-    assert may_match(regex, text)
-    assert may_match(regex, text.upper())  # the page's case does not matter
+    assert screens(regex, text)
+    assert screens(regex, text.upper())  # the page's case does not matter
+    twins = text.replace("i", "ı").replace("I", "İ").replace("k", "\u212a").replace("s", "ſ")
+    assert not regex.search(twins) or screens(regex, twins)
+
+
+def test_the_twins_are_every_non_ascii_character_case_blind_regexes_take_for_ascii() -> None:
+    # Re-derive ASCII_TWINS from all of Unicode: characters whose case mappings hold an
+    # ASCII character are the only candidates, each tried both ways against every letter.
+    found = set()
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        forms = char.lower() + char.upper() + char.casefold()
+        if 0xD800 <= code < 0xE000 or not any(form.isascii() for form in forms):
+            continue
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            if re.fullmatch(letter, char, re.I) or re.fullmatch(re.escape(char), letter, re.I):
+                found.add((char, letter))
+    assert found == set(ASCII_TWINS)
 
 
 @pytest.mark.parametrize(
-    ("pattern", "flags", "words"),
+    ("pattern", "flags", "ascii_words", "any_words"),
     [
-        (r"buy this domain|このドメイン", re.I, ("buy this domain",)),  # no ASCII page says it
-        (r"このドメイン", re.I, ()),
-        (r"(?:this|the) domain(?: name)? is for sale", re.I, (" is for sale",)),
-        (r"(?:abc)?d", 0, ("d",)),
-        (r"x{2,}yz", 0, ("yz",)),
-        (r"ab|[0-9]+", 0, None),  # an alternative without a required letter: no screen
-        (r"ſ", re.I, None),  # the long s matches "s" when case is ignored
-        (r"Bodis\.COM", 0, ("bodis.com",)),
+        (r"buy this domain|このドメイン", re.I, ("buy this domain",),
+         ("buy this domain", "このドメイン")),
+        (r"このドメイン", re.I, (), ("このドメイン",)),  # no ASCII page says it
+        (r"(?:this|the) domain(?: name)? is for sale", re.I, (" is for sale",),
+         (" is for sale",)),
+        (r"(?:abc)?d", 0, ("d",), ("d",)),
+        (r"x{2,}yz", 0, ("yz",), ("yz",)),
+        (r"ab|[0-9]+", 0, None, None),  # an alternative without a required letter: no screen
+        (r"sayfa bulunamadı", re.I, ("sayfa bulunamadi",), ("sayfa bulunamad",)),
+        (r"Éa", re.I, (), ("a",)),  # É is cased: on non-ASCII text it may be é
+        (r"ſ", re.I, ("s",), None),  # the long s is cased, and its twin is "s"
+        (r"Bodis\.COM", 0, ("bodis.com",), ("bodis.com",)),
     ],
 )
-def test_words_read_off_a_regex(pattern: str, flags: int, words: tuple[str, ...] | None) -> None:
-    assert ascii_words(re.compile(pattern, flags)) == words
+def test_words_read_off_a_regex(pattern: str, flags: int, ascii_words: tuple[str, ...] | None,
+                                any_words: tuple[str, ...] | None) -> None:
+    regex = re.compile(pattern, flags)
+    assert folded_words(regex, True) == ascii_words
+    assert folded_words(regex, False) == any_words
 
 
 def test_the_marker_alternations_have_screens() -> None:
-    assert ascii_words(_ANY_WHOLE_MARKER) is not None
-    assert "not found" in (ascii_words(_ANY_STRONG_MARKER) or ())
+    assert folded_words(_ANY_WHOLE_MARKER, True) is not None
+    assert "not found" in (folded_words(_ANY_STRONG_MARKER, True) or ())
 
 
-def test_non_ascii_text_is_never_screened() -> None:
-    regex = re.compile(r"buy this domain", re.I)
-    assert may_match(regex, "Buy this domain — café")
-    assert not may_match(regex, "A page about something else")
+def test_non_ascii_text_is_screened_by_its_own_words() -> None:
+    regex = re.compile(r"buy this domain|このドメインは販売中", re.I)
+    assert screens(regex, "BUY THIS DOMAIN — café")
+    assert screens(regex, "ようこそ。このドメインは販売中です")
+    assert not screens(regex, "A page about something else — café")
+    assert not screens(regex, "A page about something else")
 
 
 @pytest.mark.parametrize(
