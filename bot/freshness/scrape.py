@@ -387,10 +387,14 @@ def text_dates(html_text: str) -> Iterator[DatedFact]:
 
 
 def _may_hold_label(html_text: str) -> bool:
-    if html_text.isascii():  # the same test as _LABEL_HINT, ten times cheaper than re.I
-        low = html_text.lower()
-        return "updat" in low or "modif" in low or "&" in low
-    return _LABEL_HINT.search(html_text) is not None
+    """What _LABEL_HINT says, without an ignore-case regex over the page (~5 ms for 200 KB):
+    bytes.lower() changes only A-Z, and the only other characters such a regex takes for a
+    letter of these words are "İ" and "ı" for the "i" of "modif"."""
+    low = html_text.encode("utf-8", "surrogatepass").lower()
+    return any(map(low.__contains__, _LABEL_BYTES))
+
+
+_LABEL_BYTES = (b"updat", b"modif", "modİf".encode(), "modıf".encode(), b"&")
 
 
 def header_dates(headers: Mapping[str, str]) -> Iterator[DatedFact]:

@@ -84,6 +84,8 @@ def _dates(body: str) -> set[tuple[str, str]]:
         ("<p>LAST MODIFIED: 2 March 2025</p>", True),
         ("<p>Café — Last Updated 5 Jan 2023</p>", True),  # not ASCII: the regex decides
         ("<p>Café — Published 5 Jan 2023</p>", False),
+        ("<p>Last modİfied: 5 Jan 2023</p>", True),  # case-blind matching takes İ for i
+        ("<p>Last modıfied: 5 Jan 2023</p>", True),
         ("<p>Last &#117;pdated 5 Jan 2023</p>", True),  # the label spelt with an entity
         ("<p>Last up<b></b>dated 5 Jan 2023</p>", False),  # a tag splits the word
         ("<p>Published 5 Jan 2023</p>", False),
