@@ -61,3 +61,11 @@ def test_bad_report_file_is_a_located_input_error(tmp_path: Path, content: str, 
     with pytest.raises(InputError, match=message) as info:
         json_report.load(str(path))
     assert info.value.file == str(path)
+
+
+def test_report_repr_is_short_whatever_its_size() -> None:
+    big = Report(inputs=("a.md",), generated_at=AT,
+                 links=tuple(LinkResult(f"https://e.org/{n}", Status.OK, "http_200")
+                             for n in range(10_000)))
+    assert repr(big) == ("Report(inputs=('a.md',), total=10000, ok=10000, redirected=0, broken=0, "
+                         "blocked=0, error=0, skipped=0, inconclusive=False)")
