@@ -18,11 +18,9 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from bot.check.classify import ClassifyRules
+from bot.configfile import read_section
 from bot.errors import ConfigError
 from bot.urls import host_matches
 
@@ -263,50 +261,11 @@ def settings_from_mapping(section: Mapping[str, Any]) -> CheckSettings:
 
 def load_check_config(path: str | None) -> CheckSettings:
     """The `check:` section of a roadmap-bot.yaml; other top-level sections belong to others."""
-    if path is None:
-        return CheckSettings()
-    document = _parse(path)
-    if document is None:
-        return CheckSettings()
-    if not isinstance(document, CommentedMap):
-        raise ConfigError("the config file must be a mapping of sections", path, 1)
-    section = document.get("check")
-    if section is None:
-        return CheckSettings()
-    if not isinstance(section, CommentedMap):
-        raise ConfigError("`check:` must be a mapping", path, document.lc.key("check")[0] + 1)
+    section = read_section(path, "check")
     try:
-        return _to_settings(_CheckModel.model_validate(_plain(section)))
+        return _to_settings(_CheckModel.model_validate(section.plain()))
     except ValidationError as exc:
-        loc = exc.errors()[0]["loc"]
-        raise ConfigError(_first_message(exc), path, _line_of(section, loc)) from exc
-
-
-def _parse(path: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {exc}", path) from exc
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = (exc.problem or "invalid YAML").strip()
-        raise ConfigError(f"YAML error: {problem}", path, line) from exc
-    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad characters)
-        raise ConfigError(f"YAML error: {exc}", path) from exc
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, CommentedMap):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, CommentedSeq):
-        return [_plain(value) for value in node]
-    return node
+        raise section.error(_first_message(exc), exc.errors()[0]["loc"]) from exc
 
 
 def _first_message(exc: ValidationError) -> str:
@@ -314,17 +273,3 @@ def _first_message(exc: ValidationError) -> str:
     where = ".".join(str(part) for part in error["loc"])
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"check.{where}: {message}" if where else f"check: {message}"
-
-
-def _line_of(node: Any, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the deepest node on `loc` that the YAML tree still has."""
-    line: int = node.lc.line + 1
-    for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line = int(node.lc.key(part)[0]) + 1
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line = int(node.lc.item(part)[0]) + 1
-        else:
-            break
-        node = node[part]
-    return line

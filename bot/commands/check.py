@@ -11,6 +11,7 @@ from dataclasses import replace
 from bot.check.engine import check_links
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
+from bot.configfile import DEFAULT_CONFIG, config_path
 from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs
 from bot.fileio import atomic_write_text
@@ -19,7 +20,6 @@ from bot.model import Report
 from bot.report import FORMATS, Renderer, gh_annotations
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
-DEFAULT_CONFIG = "roadmap-bot.yaml"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,12 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
     parser.add_argument("--deadline", type=float, metavar="SECONDS",
                         help="time limit for the whole run; unfinished links are error/deadline")
-
-
-def config_path(given: str | None) -> str | None:
-    if given is not None:
-        return given
-    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
 
 
 def settings_from_args(args: argparse.Namespace) -> CheckSettings:

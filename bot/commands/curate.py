@@ -6,6 +6,7 @@ import argparse
 import os
 from collections.abc import Mapping
 
+from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
 from bot.curate.issue_text import Context
 from bot.curate.pipeline import Texts, curate
@@ -14,7 +15,6 @@ from bot.history import store
 from bot.report import json_report
 
 HELP = "open, update and close GitHub issues and the fixes PR from a report"
-DEFAULT_CONFIG = "roadmap-bot.yaml"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,12 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print every planned action; write nothing")
     parser.add_argument("--config", metavar="FILE")
     parser.add_argument("--history", metavar="FILE", default=store.DEFAULT_PATH)
-
-
-def config_path(given: str | None) -> str | None:
-    if given is not None:
-        return given
-    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
 
 
 def github_from_env(env: Mapping[str, str], settings: CurateSettings) -> GitHubSettings | None:

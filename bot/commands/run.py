@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.check.engine import check_links
 from bot.check.settings import CheckSettings, load_check_config
-from bot.commands.curate import adapter, config_path, context_from_env, texts_for
+from bot.commands.curate import adapter, context_from_env, texts_for
+from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
 from bot.curate.judge import outage_reason

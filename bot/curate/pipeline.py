@@ -21,9 +21,8 @@ from bot.curate.yaml_edit import edit_urls
 from bot.errors import InputError
 from bot.history.model import History
 from bot.model import Report
-from bot.roadmap.load import parse_yaml, plain
+from bot.roadmap.load import load_roadmap_text
 from bot.roadmap.render import render_roadmap, splice
-from bot.roadmap.schema import Roadmap
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,7 @@ def fixed_files(texts: Texts, fixes: tuple[Fix, ...], settings: CurateSettings) 
     edited = edit_urls(texts.roadmap, {fix.old: fix.new for fix in fixes}, path)
     files = {path: edited}
     if texts.readme is not None:
-        roadmap = Roadmap.model_validate(plain(parse_yaml(path, edited)))
+        roadmap = load_roadmap_text(path, edited).roadmap
         # A README without the roadmap markers is not the bot's to rewrite.
         with suppress(InputError):
             files[settings.readme_path] = splice(texts.readme, render_roadmap(roadmap),

@@ -8,10 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
 
+from bot.configfile import read_section
 from bot.errors import ConfigError
 
 
@@ -95,15 +93,20 @@ class _CurateModel(BaseModel):
 
 
 def settings_from_mapping(section: dict[str, Any]) -> CurateSettings:
-    """Settings from a parsed `curate:` mapping."""
+    """Settings from a parsed `curate:` mapping (unlocated errors; for tests and code)."""
     try:
-        model = _CurateModel.model_validate(section)
+        return _to_settings(_CurateModel.model_validate(section))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise ConfigError(
-            f"curate.{where}: {str(error['msg']).removeprefix('Value error, ')}"
-        ) from exc
+        raise ConfigError(_first_message(exc)) from exc
+
+
+def _first_message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"curate.{where}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+def _to_settings(model: _CurateModel) -> CurateSettings:
     data = model.model_dump(exclude={"labels"})
     for key in ("ignore_urls", "ignore_domains", "canaries"):
         data[key] = tuple(data[key])
@@ -112,30 +115,8 @@ def settings_from_mapping(section: dict[str, Any]) -> CurateSettings:
 
 def load_curate_config(path: str | None) -> CurateSettings:
     """The `curate:` section of roadmap-bot.yaml (defaults when absent)."""
-    if path is None:
-        return CurateSettings()
+    section = read_section(path, "curate")
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = YAML(typ="rt").load(handle)
-    except FileNotFoundError:
-        return CurateSettings()
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        raise ConfigError(f"cannot read config: {exc}", path) from exc
-    if not isinstance(document, CommentedMap) or document.get("curate") is None:
-        return CurateSettings()
-    section = document["curate"]
-    line = document.lc.key("curate")[0] + 1
-    if not isinstance(section, CommentedMap):
-        raise ConfigError("`curate:` must be a mapping", path, line)
-    try:
-        return settings_from_mapping(_plain(section))
-    except ConfigError as exc:
-        raise ConfigError(exc.message, path, line) from exc
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
+        return _to_settings(_CurateModel.model_validate(section.plain()))
+    except ValidationError as exc:
+        raise section.error(_first_message(exc), exc.errors()[0]["loc"]) from exc

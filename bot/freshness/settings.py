@@ -7,19 +7,16 @@ reads the `freshness:` section of `roadmap-bot.yaml`; the token never comes from
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError
 
+from bot import yamltree
+from bot.configfile import DEFAULT_CONFIG, config_path, read_section
 from bot.errors import ConfigError
-
-DEFAULT_CONFIG = "roadmap-bot.yaml"
 
 # Kinds whose content dates: older than this many years -> "review" (low priority).
 DEFAULT_REVIEW_AFTER_YEARS: Mapping[str, int] = MappingProxyType(
@@ -63,44 +60,16 @@ _POLICY_KEYS = {"stale_after_months", "review_after_years", "future_tolerance_da
 
 
 def load_settings(path: str | None = None, token: str | None = None) -> FreshnessSettings:
-    """Settings from the `freshness:` section of the config file; a missing default file is fine.
-
-    An explicitly named file that is missing, or a bad value, is a located `ConfigError`.
-    """
-    config = path or DEFAULT_CONFIG
-    if not os.path.exists(config):
-        if path is not None:
-            raise ConfigError("config file not found", path)
-        return FreshnessSettings(github_token=token or None)
-    section = _section(config)
-    return replace(settings_from_mapping(section, config), github_token=token or None)
-
-
-def _section(path: str) -> CommentedMap:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            tree = YAML(typ="rt").load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read config: {exc.strerror}", path) from exc
-    except (MarkedYAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"invalid YAML: {exc}".splitlines()[0], path) from exc
-    if tree is None:
-        return CommentedMap()
-    if not isinstance(tree, CommentedMap):
-        raise ConfigError("the config file must be a mapping", path, 1, 1)
-    section = tree.get("freshness")
-    if section is None:
-        return CommentedMap()
-    if not isinstance(section, CommentedMap):
-        line, col = tree.lc.key("freshness")
-        raise ConfigError("'freshness' must be a mapping", path, line + 1, col + 1)
-    return section
+    """Settings from the `freshness:` section of the config file (./roadmap-bot.yaml when none
+    is named and it exists); a bad value is a located `ConfigError`."""
+    section = read_section(config_path(path), "freshness")
+    settings = settings_from_mapping(section.node, section.path or DEFAULT_CONFIG)
+    return replace(settings, github_token=token or None)
 
 
 def _where(node: Any, key: str) -> tuple[int | None, int | None]:
     if isinstance(node, CommentedMap) and key in node:
-        line, col = node.lc.key(key)
-        return line + 1, col + 1
+        return yamltree.locate(node, [key])
     return None, None
 
 

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
+from bot import yamltree
 from bot.errors import InputError
 from bot.roadmap.schema import Roadmap, placements
-
-Position = tuple[int, int]  # 1-based line and column
 
 # roadmap.yaml arrives in pull requests from anyone: bound what one file may cost to load.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,25 +87,10 @@ def nesting_problems(path: str, text: str) -> list[InputError]:
 
 
 def parse_yaml(path: str, text: str) -> Any:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
     try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in str(exc).lower() or "found duplicate key" in problem:
-            problem = _duplicate_key_message(exc)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise RoadmapError([InputError(f"YAML error: {problem}", path, line, column)]) from exc
-    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad characters)
-        raise RoadmapError([InputError(f"YAML error: {exc}", path)]) from exc
-
-
-def _duplicate_key_message(exc: MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    key = problem.split('"')[1] if problem.count('"') >= 2 else problem
-    return f"duplicate key {key!r}"
+        return yamltree.parse(path, text)
+    except InputError as exc:
+        raise RoadmapError([exc]) from exc
 
 
 def alias_problems(path: str, tree: Any) -> list[InputError]:
@@ -121,48 +103,13 @@ def alias_problems(path: str, tree: Any) -> list[InputError]:
         if not isinstance(node, CommentedMap | CommentedSeq):
             continue
         if id(node) in seen:
-            line, column = _start(node)
+            line, column = yamltree.start(node)
             message = "YAML anchors and aliases are not allowed"
             problems.append(InputError(message, path, line, column))
             continue
         seen.add(id(node))
         stack.extend(node.values() if isinstance(node, CommentedMap) else node)
     return problems
-
-
-def plain(node: Any) -> Any:
-    """ruamel's commented containers and scalar subclasses as plain Python data."""
-    if isinstance(node, Mapping):
-        return {str(key): plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [plain(value) for value in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    for kind in (int, float, str):
-        if isinstance(node, kind):
-            return kind(node)
-    return node
-
-
-def locate(tree: Any, loc: Sequence[int | str]) -> Position:
-    """The line and column in the YAML tree of a pydantic error location."""
-    node, position = tree, _start(tree)
-    for step in loc:
-        if isinstance(node, CommentedMap) and step in node:
-            line, col = node.lc.key(step)
-            position, node = (line + 1, col + 1), node[step]
-        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
-            line, col = node.lc.item(step)
-            position, node = (line + 1, col + 1), node[step]
-        else:
-            break
-    return position
-
-
-def _start(node: Any) -> Position:
-    if isinstance(node, CommentedMap | CommentedSeq):
-        return node.lc.line + 1, node.lc.col + 1
-    return 1, 1
 
 
 def _pydantic_message(error: Mapping[str, Any]) -> str:
@@ -184,7 +131,7 @@ def schema_problems(path: str, tree: Any, exc: ValidationError) -> list[InputErr
     problems = []
     for error in exc.errors():
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
-        line, column = locate(tree, loc)
+        line, column = yamltree.locate(tree, loc)
         problems.append(InputError(_pydantic_message(error), path, line, column))
     return problems
 
@@ -220,7 +167,7 @@ def numbering_problems(path: str, tree: Any, roadmap: Roadmap) -> list[InputErro
     problems: list[InputError] = []
     seen: set[str] = set()
     for section_number, number, key_path in _numbered_parts(roadmap):
-        line, column = locate(tree, [*key_path, "number"])
+        line, column = yamltree.locate(tree, [*key_path, "number"])
         if number in seen:
             problems.append(InputError(f"duplicate section number {number!r}", path, line, column))
         seen.add(number)
@@ -251,7 +198,11 @@ def resource_lines(tree: Any) -> dict[str, list[int]]:
 
 def load_roadmap(path: str) -> RoadmapDocument:
     """Parse and validate a roadmap file; raise `RoadmapError` listing every problem found."""
-    text = read_text(path)
+    return load_roadmap_text(path, read_text(path))
+
+
+def load_roadmap_text(path: str, text: str) -> RoadmapDocument:
+    """Parse and validate roadmap text that claims to come from `path`."""
     problems = tab_problems(path, text) or nesting_problems(path, text)
     if problems:
         raise RoadmapError(problems)
@@ -263,7 +214,7 @@ def load_roadmap(path: str) -> RoadmapDocument:
     if problems:
         raise RoadmapError(problems)
     try:
-        roadmap = Roadmap.model_validate(plain(tree))
+        roadmap = Roadmap.model_validate(yamltree.plain(tree))
     except ValidationError as exc:
         raise RoadmapError(schema_problems(path, tree, exc)) from exc
     problems = duplicate_id_problems(path, tree, roadmap) + numbering_problems(path, tree, roadmap)

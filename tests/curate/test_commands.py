@@ -83,5 +83,8 @@ def test_config_section(tmp_path: Path) -> None:
     config.write_text("check: {}\ncurate:\n  confirm_runs: 0\n")
     with pytest.raises(ConfigError) as info:
         load_curate_config(str(config))
-    assert info.value.line == 2 and "curate.confirm_runs" in info.value.message
-    assert load_curate_config(str(tmp_path / "absent.yaml")).confirm_runs == 2
+    assert info.value.line == 3 and "curate.confirm_runs" in info.value.message
+    assert load_curate_config(None).confirm_runs == 2
+    # A config file named but missing is a mistake to report, not a reason for defaults.
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_curate_config(str(tmp_path / "absent.yaml"))

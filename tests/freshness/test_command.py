@@ -110,7 +110,7 @@ def test_bad_inputs_are_one_located_line(tmp_path: Path, capsys: pytest.CaptureF
         ("freshness:\n  timeout: -1\n", ":2:3: freshness.timeout: expected a positive number"),
         ("freshness:\n  concurrency: true\n", ":2:3: freshness.concurrency: expected a positive"),
         ("freshness:\n  policy:\n    max_age: 3\n", ":3:5: freshness.policy: unknown setting"),
-        ("freshness: 3\n", ":1:1: 'freshness' must be a mapping"),
+        ("freshness: 3\n", ":1:1: `freshness:` must be a mapping"),
         ("freshness:\n  github_token: abc\n", ":2:3: freshness: unknown setting 'github_token'"),
     ],
 )

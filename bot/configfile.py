@@ -1,0 +1,71 @@
+"""roadmap-bot.yaml: one reader for every stage's section; each stage validates its own."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from bot import yamltree
+from bot.errors import ConfigError, InputError
+
+DEFAULT_CONFIG = "roadmap-bot.yaml"
+
+
+def config_path(given: str | None) -> str | None:
+    """The config file a command uses: the one named, else ./roadmap-bot.yaml if it exists."""
+    if given is not None:
+        return given
+    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSection:
+    """One top-level section (`check:`, `freshness:`, `curate:`), empty when absent."""
+
+    name: str
+    path: str | None = None
+    node: CommentedMap = field(default_factory=CommentedMap)
+
+    def plain(self) -> dict[str, Any]:
+        data: dict[str, Any] = yamltree.plain(self.node)
+        return data
+
+    def line_of(self, loc: Sequence[int | str]) -> int | None:
+        """The line of a key path inside the section (a validation error's location)."""
+        if self.path is None:
+            return None
+        return yamltree.locate(self.node, loc)[0]
+
+    def error(self, message: str, loc: Sequence[int | str] = ()) -> ConfigError:
+        return ConfigError(message, self.path, self.line_of(loc))
+
+
+def read_section(path: str | None, name: str) -> ConfigSection:
+    """The named section of the config file at `path` (None: no file, defaults)."""
+    if path is None:
+        return ConfigSection(name)
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+        tree = yamltree.parse(path, text)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config: {exc.strerror}", path) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config file is not valid UTF-8", path) from exc
+    except InputError as exc:
+        raise ConfigError(exc.message, exc.file, exc.line, exc.column) from exc
+    if tree is None:
+        return ConfigSection(name, path)
+    if not isinstance(tree, CommentedMap):
+        raise ConfigError("the config file must be a mapping of sections", path, 1, 1)
+    section = tree.get(name)
+    if section is None:
+        return ConfigSection(name, path)
+    if not isinstance(section, CommentedMap):
+        line, column = tree.lc.key(name)
+        raise ConfigError(f"`{name}:` must be a mapping", path, line + 1, column + 1)
+    return ConfigSection(name, path, section)
