@@ -5,35 +5,61 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import ModuleType
 
 from bot import __version__
 from bot.errors import BotError, InputError, NotAvailableError
 
-# Subcommand name -> module under bot.commands; each module has HELP, add_arguments and run.
-COMMANDS: tuple[str, ...] = (
-    "check",
-    "explain",
-    "validate",
-    "render",
-    "schema",
-    "freshness",
-    "curate",
-    "run",
-    "check_changed",
-)
+# Subcommand name -> its one-line help. Each name is a module under bot.commands with HELP,
+# add_arguments and run; only the chosen one is imported, so `check` does not pay for the
+# GitHub and curate stacks. The texts copy each module's HELP (tests/test_cli.py keeps them equal).
+COMMANDS: dict[str, str] = {
+    "check": "check every link of roadmap.yaml, Markdown, HTML, text files or stdin",
+    "explain": "check one URL and print each request, redirect and the rule that decided",
+    "validate": "check roadmap.yaml against the schema; print file:line:column: message per "
+    "problem",
+    "render": "render roadmap.yaml into README.md between the markers (--check: fail if out of "
+    "date)",
+    "schema": "write the JSON Schema of roadmap.yaml (default schema/roadmap.schema.json; "
+    "'-' for stdout)",
+    "freshness": "show each resource's last update, where the date came from, and its staleness "
+    "verdict",
+    "curate": "open, update and close GitHub issues and the fixes PR from a report",
+    "run": "the nightly job: check + freshness + history + curate",
+    "check_changed": "check only the links that differ between two versions of roadmap.yaml "
+    "(for PRs)",
+}
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 3
 
 
-def _command_module(name: str) -> ModuleType:
+def command_module(name: str) -> ModuleType:
+    """The module of subcommand `name` (module spelling: ``check_changed``)."""
     return importlib.import_module(f"bot.commands.{name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def cli_name(name: str) -> str:
+    """The spelling on the command line: module check_changed -> `roadmap-bot check-changed`."""
+    return name.replace("_", "-")
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The module name of the subcommand in `argv`, or None. The top-level options take no
+    value, so the subcommand is the first argument that is not an option."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            name = arg.replace("-", "_")
+            return name if name in COMMANDS and cli_name(name) == arg else None
+    return None
+
+
+def build_parser(load: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser listing every subcommand; only those in `load` (default: all) get their
+    module imported for their arguments and handler."""
+    loaded = set(COMMANDS if load is None else load)
     parser = argparse.ArgumentParser(
         prog="roadmap-bot",
         description="Checks the roadmap's links and freshness, and keeps GitHub issues and a "
@@ -41,18 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"roadmap-bot {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        module = _command_module(name)
-        cli_name = name.replace("_", "-")  # module check_changed -> `roadmap-bot check-changed`
-        sub = subparsers.add_parser(cli_name, help=module.HELP, description=module.HELP)
-        module.add_arguments(sub)
-        sub.set_defaults(handler=module.run)
+    for name, help_text in COMMANDS.items():
+        sub = subparsers.add_parser(cli_name(name), help=help_text, description=help_text)
+        if name in loaded:
+            module = command_module(name)
+            module.add_arguments(sub)
+            sub.set_defaults(handler=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    chosen = chosen_command(arguments)
+    parser = build_parser([] if chosen is None else [chosen])
+    args = parser.parse_args(arguments)
     try:
         code: int = args.handler(args)
     except InputError as exc:

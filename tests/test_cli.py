@@ -1,0 +1,88 @@
+"""The command line imports only the chosen subcommand yet parses exactly as with all loaded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import COMMANDS, build_parser, chosen_command, cli_name, command_module, main
+
+# argv samples per subcommand; parsing each must not depend on which modules were imported.
+SAMPLES: list[list[str]] = [
+    ["check"],
+    ["check", "a.md", "b.html", "--format", "sarif", "--output", "r.sarif", "--concurrency", "8"],
+    ["explain", "https://example.org/"],
+    ["validate"],
+    ["render", "--check"],
+    ["schema", "-"],
+    ["freshness"],
+    ["curate"],
+    ["run"],
+    ["check-changed"],
+    ["--version"],
+    ["check", "--no-such-option"],
+    ["check", "--help"],
+    ["--help"],
+    ["check_changed"],
+    ["nope"],
+    [],
+]
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_table_help_is_the_module_help(name: str) -> None:
+    assert COMMANDS[name] == command_module(name).HELP
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["check", "a.md"], "check"),
+    (["check-changed", "--base", "x"], "check_changed"),
+    (["--version"], None),
+    (["--", "explain", "u"], "explain"),
+    (["check_changed"], None),  # not a command-line spelling: argparse refuses it
+    (["nope", "check"], None),
+    ([], None),
+])
+def test_the_chosen_command_is_the_first_non_option(argv: list[str], expected: str | None) -> None:
+    assert chosen_command(argv) == expected
+
+
+def _parse(argv: list[str], lazy: bool, capsys: pytest.CaptureFixture[str]) -> tuple[object, str]:
+    chosen = chosen_command(argv)
+    parser = build_parser(([] if chosen is None else [chosen]) if lazy else None)
+    try:
+        result: object = vars(parser.parse_args(argv))
+    except SystemExit as exc:
+        result = ("exit", exc.code)
+    captured = capsys.readouterr()
+    return result, captured.out + captured.err
+
+
+@pytest.mark.parametrize("argv", SAMPLES, ids=lambda argv: " ".join(argv) or "(none)")
+def test_lazy_parsing_equals_parsing_with_every_module(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _parse(argv, True, capsys) == _parse(argv, False, capsys)
+
+
+def test_help_lists_every_subcommand_with_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name, help_text in COMMANDS.items():
+        assert f"{cli_name(name)} {help_text}" in text
+
+
+def test_check_imports_no_other_command_module() -> None:
+    script = (
+        "import sys\n"
+        "from bot.cli import chosen_command, build_parser\n"
+        "build_parser([chosen_command(['check', 'x.md'])]).parse_args(['check', 'x.md'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('bot.commands.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "['bot.commands.check']"
