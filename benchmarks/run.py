@@ -85,6 +85,7 @@ class Traffic:
     connections: int
     max_inflight: int
     server_cpu_s: float
+    first_request_s: float | None
     fast_done_s: float | None
     slow_done_s: float | None
 
@@ -230,6 +231,7 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
     reached: set[str] = set()
     fast_done: list[float] = []
     slow_done: list[float] = []
+    arrivals: list[float] = []
     for worker in stats:
         for host in worker["hosts"]:
             max_inflight = max(max_inflight, host["max_inflight"])
@@ -242,13 +244,15 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
                 else:
                     other += count
                 head += count if method == "HEAD" else 0
+            if host["first_arrival"] is not None:
+                arrivals.append(host["first_arrival"] - started)
             if host["last_done"] is not None:
                 done = host["last_done"] - started
                 (fast_done if host["kind"] == "fast" else slow_done).append(done)
     cpu = server_cpu(stats) - cpu0
     return Traffic(
         link_req, head, other, len(reached), connections, max_inflight, cpu,
-        max(fast_done, default=None), max(slow_done, default=None),
+        min(arrivals, default=None), max(fast_done, default=None), max(slow_done, default=None),
     )  # fmt: skip
 
 
@@ -330,9 +334,10 @@ def table(rows: list[Row], s: Settings) -> str:
     head = (
         "| tool | scenario | wall s | median wall s | x ideal | CPU s (sys) | server CPU s | "
         "peak RSS MB | req/link | HEAD | "
-        "other req | links reached | connections | max per-host conc. | fast hosts done s | "
+        "other req | links reached | connections | max per-host conc. | first request s | "
+        "fast hosts done s | "
         "healthy->broken | healthy->error | broken missed | exit | load |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     )
     lines = [head]
     for r in rows:
@@ -345,7 +350,7 @@ def table(rows: list[Row], s: Settings) -> str:
             f"{fmt(m.max_rss_mb, 0)} | "
             f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
             f"{t.links_reached}/{s.links} | {t.connections} | {t.max_inflight} | "
-            f"{fmt(t.fast_done_s)} | "
+            f"{fmt(t.first_request_s)} | {fmt(t.fast_done_s)} | "
             f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} | "
             f"{fmt(m.load_before, 1)} |"
         )
