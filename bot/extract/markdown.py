@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -51,10 +52,29 @@ def _bare_url_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# Every inline token we report needs one of these: "[" (links, images, references), "<"
+# (autolinks, raw HTML) or "://" (bare URLs, see `_bare_url_rule`).
+_LINK_MARKS = ("[", "<", "://")
+
+
+def _may_hold_link(content: str) -> bool:
+    return any(mark in content for mark in _LINK_MARKS)
+
+
+def _inline_where_links_may_be(state: StateCore) -> None:
+    """Core rule in place of markdown-it's "inline": parse only the inline runs that can
+    hold a link. The others (most prose, headings) keep their empty children: nothing found."""
+    for token in state.tokens:
+        if token.type == "inline" and _may_hold_link(token.content):
+            token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"inline_definitions": True, "store_labels": True})
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("linkify", "bare_url", _bare_url_rule)
+    md.core.ruler.at("inline", _inline_where_links_may_be)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # keep URLs as written
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # report every scheme
     return md
@@ -87,10 +107,15 @@ class _Walk:
 
 def extract_markdown(text: str, file: str, base: str | None = None) -> list[Occurrence]:
     """Every link in Markdown `text` in document order, with 1-based lines."""
+    return occurrences(_MD, text, file, base)
+
+
+def occurrences(md: MarkdownIt, text: str, file: str, base: str | None) -> list[Occurrence]:
+    """`extract_markdown` with parser `md` (tests compare `_MD` with markdown-it's own rules)."""
     lines = text.splitlines()
     found: list[Occurrence] = []
     block_map = [0, 1]
-    for token in _MD.parse(text):
+    for token in md.parse(text):
         block_map = token.map or block_map
         if token.type == "definition":
             walk = _Walk(file, lines, base, block_map[0], block_map[1] - 1, block_map[0])
