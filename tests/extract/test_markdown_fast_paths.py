@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import inline as full_inline
 
 from bot.extract import Occurrence
-from bot.extract.markdown import _parser, extract_markdown, occurrences
+from bot.extract.markdown import _ABSENT_OPTIONS, _parser, extract_markdown, occurrences
 from tests.extract.test_properties import bare_markdown_documents, markdown_documents
 
 PROPERTY = settings(max_examples=300, deadline=None)
@@ -16,9 +16,12 @@ SOUP = st.text(alphabet="[]()<>!`*_~#-|\\\n :/ahtps.\"'=&;", max_size=120)
 
 
 def _reference() -> MarkdownIt:
-    """Our parser with markdown-it's own inline rule: every inline run parsed."""
+    """Our parser with markdown-it's own inline rule (every inline run parsed) and without
+    the options we set to their defaults."""
     md = _parser()
     md.core.ruler.at("inline", full_inline)
+    for name in _ABSENT_OPTIONS:
+        del md.options[name]
     return md
 
 
@@ -51,6 +54,7 @@ def test_shortcuts_agree_on_documents(document: tuple[str, list[str]]) -> None:
     "<http://y.example/>", "go to https://z.example/p now", "<b>bold</b>", "![img](i.png)",
     "```", "    indented http://code.example/", "| a | b |", "|---|---|", "| [t](u.html) | c |",
     "- item", "> quote https://q.example/", "", "text\\", "`code [x](y)`",
+    "- [ ] task [t](http://t.example/)", "> [!NOTE]", "~a~ ~~b~~ https://s.example/~x~",
     "<mailto:me@x.example>", '<a href="p.html">p</a>', "[rel](page.html)", "[r2]",
     "[r2]: other.html", "![alt](pic.png)", "* [x]",
 ]), max_size=14).map("\n".join))
