@@ -52,13 +52,10 @@ def _bare_url_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-# Every inline token we report needs one of these: "[" (links, images, references), "<"
-# (autolinks, raw HTML) or "://" (bare URLs, see `_bare_url_rule`).
-_LINK_MARKS = ("[", "<", "://")
-
-
 def _may_hold_link(content: str) -> bool:
-    return any(mark in content for mark in _LINK_MARKS)
+    """True when an inline run has a mark every link we report needs: "[" (links, images,
+    references), "<" (autolinks, raw HTML) or "://" (bare URLs, see `_bare_url_rule`)."""
+    return "[" in content or "<" in content or "://" in content
 
 
 def _inline_where_links_may_be(state: StateCore) -> None:
@@ -130,7 +127,7 @@ def occurrences(md: MarkdownIt, text: str, file: str, base: str | None) -> list[
             found.extend(walk.found)
         elif token.type == "html_block":
             found.extend(extract_html(token.content, file, base, line_offset=block_map[0]))
-        elif token.type == "inline":
+        elif token.type == "inline" and token.children:
             walk = _Walk(file, lines, base, block_map[0], block_map[1] - 1, block_map[0])
             _walk_inline(walk, token.children or [])
             found.extend(walk.found)
