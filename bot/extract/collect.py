@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import TextIO
+from typing import TextIO, cast
 
 from bot.errors import InputError
 from bot.extract import Occurrence
-from bot.extract.html import extract_html
-from bot.extract.markdown import extract_markdown
-from bot.extract.roadmap import extract_roadmap
-from bot.extract.text import extract_text
 from bot.model import Link, Source
 
 STDIN = "-"
@@ -20,14 +17,28 @@ STDIN_NAME = "<stdin>"
 
 TextExtractor = Callable[[str, str], list[Occurrence]]
 
-# Input kinds by file suffix; anything else is read as plain text.
-EXTRACTORS: Mapping[str, TextExtractor] = MappingProxyType({
-    ".md": extract_markdown,
-    ".markdown": extract_markdown,
-    ".html": extract_html,
-    ".htm": extract_html,
+# Input kinds by file suffix -> "module:function" of their extractor; anything else is read
+# as plain text. Imported on first use: a Markdown run need not load markdown-it's neighbours
+# (the roadmap's YAML and pydantic stack), nor a roadmap.yaml run markdown-it.
+EXTRACTORS: Mapping[str, str] = MappingProxyType({
+    ".md": "bot.extract.markdown:extract_markdown",
+    ".markdown": "bot.extract.markdown:extract_markdown",
+    ".html": "bot.extract.html:extract_html",
+    ".htm": "bot.extract.html:extract_html",
 })
+TEXT_EXTRACTOR = "bot.extract.text:extract_text"
+ROADMAP_EXTRACTOR = "bot.extract.roadmap:extract_roadmap"
 ROADMAP_SUFFIXES = frozenset({".yaml", ".yml"})
+
+
+def _load(target: str) -> Callable[..., list[Occurrence]]:
+    module, _, name = target.partition(":")
+    return cast(Callable[..., list[Occurrence]], getattr(importlib.import_module(module), name))
+
+
+def extractor(suffix: str) -> TextExtractor:
+    """The extractor of text with file suffix `suffix` (lower case, with its dot)."""
+    return _load(EXTRACTORS.get(suffix, TEXT_EXTRACTOR))
 
 
 def read_input(path: str) -> str:
@@ -59,11 +70,11 @@ def occurrences_of(path: str, stdin: TextIO | None = None) -> list[Occurrence]:
     if path == STDIN:
         if stdin is None:
             raise InputError("'-' given but no standard input is available", STDIN_NAME)
-        return extract_text(stdin.read(), STDIN_NAME)
+        return _load(TEXT_EXTRACTOR)(stdin.read(), STDIN_NAME)
     suffix = _suffix(path)
     if suffix in ROADMAP_SUFFIXES:
-        return extract_roadmap(path)
-    return EXTRACTORS.get(suffix, extract_text)(read_input(path), path)
+        return _load(ROADMAP_EXTRACTOR)(path)
+    return extractor(suffix)(read_input(path), path)
 
 
 def group(found: Sequence[Occurrence]) -> list[Link]:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.errors import InputError
 from bot.extract import Occurrence
-from bot.extract.collect import group, links_from_inputs
+from bot.extract.collect import extractor, group, links_from_inputs
+from bot.extract.html import extract_html
+from bot.extract.markdown import extract_markdown
+from bot.extract.text import extract_text
 from bot.model import Source
 
 ROADMAP = Path(__file__).resolve().parents[2] / "roadmap.yaml"
@@ -109,3 +114,29 @@ def test_upstream_markdown_readme_gives_the_roadmaps_links_in_order() -> None:
     assert from_markdown == from_yaml
     occurrences = sum(len(link.sources) for link in links_from_inputs([str(upstream)]))
     assert occurrences == 45
+
+
+@pytest.mark.parametrize(("suffix", "expected"), [
+    (".md", extract_markdown), (".markdown", extract_markdown), (".html", extract_html),
+    (".htm", extract_html), (".txt", extract_text), ("", extract_text), (".MD", extract_text),
+])
+def test_each_suffix_has_its_extractor(suffix: str, expected: object) -> None:
+    assert extractor(suffix) is expected
+
+
+@pytest.mark.parametrize(("name", "absent"), [
+    ("links.md", "bot.roadmap.load"), ("roadmap.yaml", "markdown_it"),
+])
+def test_an_input_loads_only_its_own_extractor(tmp_path: Path, name: str, absent: str) -> None:
+    path = tmp_path / name
+    path.write_text(ROADMAP.read_text(encoding="utf-8") if name.endswith(".yaml")
+                    else "[a](https://a.example/)\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from bot.extract.collect import links_from_inputs\n"
+        f"assert links_from_inputs([{str(path)!r}])\n"
+        f"print({absent!r} in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "False"
