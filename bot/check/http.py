@@ -316,14 +316,12 @@ class HttpClient:
         is_redirect = response.status in REDIRECT_STATUSES and "location" in headers
         if method == "HEAD" or is_redirect or response.status == 304:
             return answer
-        try:
-            async with asyncio.timeout_at(deadline):
-                return await self._read_body(response, answer)
-        except TimeoutError:
-            # The status is known: a slow body is kept as far as it came, not called a timeout.
-            return replace(answer, truncated=True, note="body read stopped at the time limit")
+        until = min(deadline, asyncio.get_running_loop().time() + self._settings.body_timeout)
+        return await self._read_body(response, answer, until)
 
-    async def _read_body(self, response: aiohttp.ClientResponse, answer: Answer) -> Answer:
+    async def _read_body(
+        self, response: aiohttp.ClientResponse, answer: Answer, until: float
+    ) -> Answer:
         decoder = decoder_for(response.headers.get("content-encoding", ""))
         if decoder is None:
             return replace(answer, note="unsupported content-encoding: body not read")
@@ -331,13 +329,17 @@ class HttpClient:
         body, read, note = bytearray(), 0, ""
         try:
             while read < raw_budget and len(body) < keep:
-                chunk = await response.content.read(min(CHUNK, raw_budget - read))
+                async with asyncio.timeout_at(until):
+                    chunk = await response.content.read(min(CHUNK, raw_budget - read))
                 if not chunk:
                     return _whole(answer, body, read)
                 read += len(chunk)
                 body += decoder.feed(chunk, keep - len(body))
                 if response.content.at_eof() and read < raw_budget and len(body) < keep:
                     return _whole(answer, body, read)  # what the next read would say: b""
+        except TimeoutError:
+            # The status is known: a slow body is kept as far as it came, not called a timeout.
+            note = "body read stopped at the time limit"
         except (zlib.error, brotli.error) as exc:
             note = _clip(f"body could not be decompressed: {exc}")
         except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:

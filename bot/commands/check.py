@@ -64,7 +64,8 @@ def _timeouts(settings: CheckSettings, timeout: float | None) -> dict[str, float
         return {}
     total = _positive("--timeout", timeout)
     return {"total_timeout": total, "connect_timeout": min(settings.connect_timeout, total),
-            "first_byte_timeout": min(settings.first_byte_timeout, total)}
+            "first_byte_timeout": min(settings.first_byte_timeout, total),
+            "body_timeout": min(settings.body_timeout, total)}
 
 
 def _positive(flag: str, value: float) -> float:

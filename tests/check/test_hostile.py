@@ -75,6 +75,19 @@ async def test_slow_drip_ends_at_the_request_time_limit(
     assert result.attempts == 1
 
 
+async def test_endless_slow_body_gets_only_the_body_budget(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    url = alpha.route("/trickle", Drip(chunk=b"<p>", interval=0.05, content_type="text/html"))
+    budget = replace(settings, total_timeout=30.0, first_byte_timeout=5.0, body_timeout=0.3,
+                     run_deadline=30)
+    hook = Snapshots()
+    result = (await check([url], budget, page_hook=hook))[url]
+    assert result.status is Status.OK and result.attempts == 1
+    # 3 bytes every 50 ms: the 0.3 s budget lets ~18 bytes in; the 30 s limit would let 1,800.
+    assert 0 < len(hook.seen[0].body) < 300
+
+
 async def test_broken_charsets_and_malformed_html_do_not_crash(
     alpha: SimHost, settings: CheckSettings
 ) -> None:
