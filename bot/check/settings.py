@@ -92,7 +92,7 @@ class CheckSettings:
     total_timeout: float = 30.0  # one request, body prefix included
     # Once the status is known the verdict needs only the page's head: a body that trickles
     # in (or never ends) gets this long, then what arrived is classified.
-    body_timeout: float = 3.0
+    body_timeout: float = 2.0
     run_deadline: float | None = 1800.0  # the whole run
     retries: int = 3
     backoff_base: float = 0.5
@@ -198,7 +198,7 @@ class _CheckModel(_Strict):
     connect_timeout: float = Field(default=10.0, gt=0)
     first_byte_timeout: float = Field(default=15.0, gt=0)
     total_timeout: float = Field(default=30.0, gt=0)
-    body_timeout: float = Field(default=3.0, gt=0)
+    body_timeout: float = Field(default=2.0, gt=0)
     run_deadline: float | None = Field(default=1800.0, gt=0)
     retries: int = Field(default=3, ge=0, le=10)
     backoff_base: float = Field(default=0.5, ge=0)
