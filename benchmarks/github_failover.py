@@ -11,7 +11,7 @@ import time
 
 from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
 from bot.errors import GitHubError
-from tests.fakes.github_api import Fault, FakeState, serve
+from tests.fakes.github_api import FakeState, Fault, serve
 
 
 def main() -> None:
