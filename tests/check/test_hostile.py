@@ -191,16 +191,57 @@ async def test_a_name_that_resolves_to_a_private_address(beta: SimHost, web: Sim
 
 
 async def test_connection_goes_only_to_the_judged_address(beta: SimHost) -> None:
-    # A name answering with a public and a private address: the private one is dropped when
-    # judged, and the connection is pinned to what was judged, so the loopback server behind
-    # the private answer never sees a request, even though the public one does not answer.
+    # A name answering with an allowed and a private address: the private one is dropped when
+    # judged, and the connection is pinned to what was judged. The allowed address is one the
+    # test owns (127.0.0.1, trusted, on beta's port, bound but not listening, so it refuses at
+    # once); without the guard the client would fall through to beta, which serves that port.
+    # Nothing here depends on what this machine's network does with a public address.
     beta.route("/", Page("internal"))
-    settings = CheckSettings(resolve={"mixed.test": ("1.2.3.4", beta.address)}, retries=0,
-                             connect_timeout=0.3, total_timeout=0.5)
-    url = f"http://mixed.test:{beta.port}/"
-    result = (await check([url], settings))[url]
-    assert result.status is Status.ERROR
+    closed = socket.socket()
+    try:
+        closed.bind(("127.0.0.1", beta.port))
+        settings = CheckSettings(
+            resolve={"mixed.test": ("127.0.0.1", beta.address)},
+            trusted_networks=(ipaddress.ip_network("127.0.0.1/32"),),
+            retries=0, connect_timeout=0.3, total_timeout=0.5,
+        )
+        url = f"http://mixed.test:{beta.port}/"
+        result = (await check([url], settings))[url]
+    finally:
+        closed.close()
     assert beta.requests == 0
+    assert (result.status, result.reason) == (Status.BROKEN, "connection_refused")
+
+
+def _numeric_forms(address: str) -> list[str]:
+    """The short, decimal, octal and hex spellings browsers accept for `address`."""
+    number = int(ipaddress.IPv4Address(address))
+    first, *_, last = address.split(".")
+    return [f"{first}.{last}", str(number), "0" + format(number, "o"), hex(number)]
+
+
+async def test_numeric_spellings_of_a_private_address_are_skipped_uncontacted(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    alpha.route("/", Page("internal"))
+    urls = [f"http://{host}:{alpha.port}/" for host in _numeric_forms(alpha.address)]
+    results = await check(urls, replace(settings, allow_private=False))
+    assert {url: (results[url].status, results[url].reason) for url in urls} == {
+        url: (Status.SKIPPED, "private_address") for url in urls
+    }
+    assert alpha.requests == 0
+
+
+async def test_numeric_spellings_reach_the_address_they_name(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # With private addresses allowed the same spellings are fetched from the address they
+    # denote: proof that they are read as that address, not as names.
+    alpha.route("/", Page("internal"))
+    urls = [f"http://{host}:{alpha.port}/" for host in _numeric_forms(alpha.address)]
+    results = await check(urls, settings)
+    assert all(results[url].status is Status.OK for url in urls)
+    assert alpha.requests >= 1
 
 
 # ---- credentials ------------------------------------------------------------------------
