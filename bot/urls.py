@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from urllib.parse import urljoin
 
 import idna
@@ -90,7 +91,8 @@ def _split_port(hostport: str) -> tuple[str, str]:
 
 def _normal_host(host: str) -> str:
     if host.isascii():
-        return host.translate(_ASCII_LOWER)
+        host = host.translate(_ASCII_LOWER)
+        return (whatwg_ipv4(host) or host) if ends_in_a_number(host) else host
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
@@ -99,6 +101,65 @@ def _normal_host(host: str) -> str:
         return host.encode("idna").decode("ascii").translate(_ASCII_LOWER)
     except UnicodeError:
         return host.translate(_ASCII_LOWER)  # unusable; `url_problem` will say so
+
+
+# ---- numeric hosts, read as browsers read them (WHATWG URL, "IPv4 parser") -----------------
+# `http://127.1/`, `http://2130706433/`, `http://0x7f.1/` and `http://017700000001/` all name
+# 127.0.0.1 in every browser and in getaddrinfo; a guard that reads them as names misjudges
+# them, so they are rewritten to the dotted-quad they denote before anything judges them.
+
+
+def ends_in_a_number(host: str) -> bool:
+    """True when the host's last label is a number (decimal, or 0x-hex): WHATWG then parses
+    the whole host as an IPv4 address, and fails the URL when that parse fails."""
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    last = labels[-1]
+    if not last[:1].isdigit():
+        return False  # fast path: no top-level domain starts with a digit
+    if last.isdigit():
+        return True
+    return last[:2] == "0x" and all(ch in "0123456789abcdef" for ch in last[2:])
+
+
+def whatwg_ipv4(host: str) -> str | None:
+    """The dotted-quad address of a numeric host (short, decimal, octal and hex forms), or
+    None when it is not a valid IPv4 address in any of them."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
+        return None
+    numbers = [_ipv4_number(part) for part in parts]
+    if any(number is None for number in numbers):
+        return None
+    values = [number for number in numbers if number is not None]
+    if any(value > 255 for value in values[:-1]) or values[-1] >= 256 ** (5 - len(values)):
+        return None
+    address = values[-1]
+    for index, value in enumerate(values[:-1]):
+        address += value << (8 * (3 - index))
+    return ".".join(str((address >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+
+
+_RADIX_DIGITS = {8: frozenset("01234567"), 10: frozenset(string.digits),
+                 16: frozenset(string.hexdigits)}
+
+
+def _ipv4_number(part: str) -> int | None:
+    if not part:
+        return None
+    radix, digits = 10, part
+    if part[:2] in ("0x", "0X"):
+        radix, digits = 16, part[2:]
+    elif len(part) > 1 and part[0] == "0":
+        radix, digits = 8, part[1:]
+    if not digits:
+        return 0
+    if not all(ch in _RADIX_DIGITS[radix] for ch in digits):
+        return None
+    return int(digits, radix)
 
 
 def quote_unsafe(part: str) -> str:
@@ -201,6 +262,8 @@ def url_problem(url: str) -> str | None:
         return f"invalid port {port!r}"
     if host.startswith("[") != host.endswith("]"):
         return f"invalid IPv6 literal {host!r}"
+    if ends_in_a_number(host) and whatwg_ipv4(host) is None:
+        return f"invalid IPv4 address {host!r}"
     if not host.isascii() or any(ch in host for ch in " %<>\\^|\"'`{}"):
         return f"invalid host {host!r}"
     return None
