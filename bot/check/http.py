@@ -468,8 +468,12 @@ class _Walk:
         if problem is not None:
             failure = _bad_target_failure(target)
             detail = _clip(f"redirect to {problem}: {target}")
-            self.exchanges.append(Exchange("GET", _clip(target), failure=failure, detail=detail))
-            return _Stop(_clip(target), failure=failure)
+            self.exchanges.append(
+                Exchange("(not followed)", _clip(target), failure=failure, detail=detail)
+            )
+            # The refused Location lives in the detail only: `final_url` is the last URL that
+            # was fetched, so no report turns a file:/javascript: target into a link.
+            return _Stop(current, failure=failure)
         # A revisit is a loop unless a cookie was set since: cookie bounces end on the return.
         if target in self.seen and self.seen[target] > self.last_cookie_hop:
             return _Stop(target, redirect_loop=True)

@@ -99,6 +99,33 @@ async def test_other_formats(
     assert alpha.url("/missing") in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif", "html"])
+async def test_no_report_names_a_refused_redirect_target(
+    alpha: SimHost, tmp_path: Path, config: str, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A page that sends readers to file:, javascript: or ftp: is not followed there; the
+    # report's final_url is the page itself, and no format carries the refused target.
+    targets = {"/f": "file:///etc/passwd", "/j": "javascript:alert(1)", "/t": "ftp://x.test/a"}
+    urls = [alpha.route(path, Redirect(target, 302)) for path, target in targets.items()]
+    doc = markdown_with(tmp_path, *urls)
+    await cli("check", doc, "--allow-private", "--no-progress", "--config", config,
+              "--format", fmt)
+    out = capsys.readouterr().out
+    if fmt != "sarif":  # SARIF lists problems only, and a skipped link is none
+        assert all(url in out for url in urls)
+    for refused in ("/etc/passwd", "alert(1)", "ftp://"):
+        assert refused not in out
+
+
+async def test_explain_shows_the_refused_target_as_not_followed(
+    alpha: SimHost, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = alpha.route("/f", Redirect("file:///etc/passwd", 302))
+    _, out = await explain(url, config, capsys, "--allow-private")
+    assert "(not followed) file:///etc/passwd" in out
+    assert f"final: {url} " in out
+
+
 async def test_all_hosts_down_is_announced_as_inconclusive(
     web: SimWeb, tmp_path: Path, config: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -149,6 +149,7 @@ async def test_redirect_out_of_http_is_never_followed(
     assert result.status in {Status.SKIPPED, Status.ERROR}
     assert result.reason in {"unsupported_scheme", "invalid_response"}
     assert alpha.requests == 1
+    assert result.final_url == url  # the last URL fetched, never the refused target
 
 
 async def test_redirect_chain_longer_than_the_cap_is_stopped(
