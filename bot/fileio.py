@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+
+# What open(path, "w") asks for; the process umask then takes its bits away (0644 under the
+# usual 022). A temporary file from tempfile.mkstemp is 0600, and that mode would survive the
+# rename, leaving reports and the README unreadable to a web server or another user.
+_NEW_FILE_MODE = 0o666
 
 
 def atomic_write_bytes(path: str, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`. The
+    file gets the mode a new file gets from open() under the current umask."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _NEW_FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
