@@ -233,7 +233,8 @@ SITE_REMOVED: tuple[Signature, ...] = (
     Signature("youtube-video-unavailable", Status.BROKEN, Reason.VIDEO_REMOVED,
               statuses=frozenset(range(200, 300)),
               url_regex=re.compile(r"^https?://(?:www\.|m\.)?youtube\.com/watch", re.I),
-              body_regex=re.compile(r'"playabilityStatus":\{"status":"ERROR"', re.I),
+              body_regex=re.compile(
+                  r'"playabilityStatus"\s*:\s*\{\s*"status"\s*:\s*"ERROR"', re.I),
               why="YouTube says the video is unavailable"),
 )
 
