@@ -19,10 +19,12 @@ from bot.curate.model import (
 )
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
+from bot.history.streaks import counted_runs, hours_since
 from bot.model import LinkResult, Reason, Report, Source, Status
 from bot.urls import host_key
 
 REACHABLE = frozenset({Status.OK, Status.REDIRECTED})
+FAILING = frozenset({Status.BROKEN.value, Status.BLOCKED.value, Status.ERROR.value})
 # Failures that say "could not talk to the host at all": when most hosts fail like this the
 # machine (or its network) is the problem, not the links.
 CONNECTION_LEVEL = frozenset(
@@ -39,10 +41,6 @@ CONNECTION_LEVEL = frozenset(
 Freshness = Mapping[str, Mapping[str, Any]]
 # Freshness "broken" mirrors the link verdict, which has its own confirmation rule.
 STALE_VERDICTS = frozenset({"stale"})
-
-
-def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _host_down(results: list[LinkResult]) -> bool:
@@ -70,7 +68,16 @@ def place_of(source: Source) -> Place:
     return Place(source.file, source.line, source.section, source.resource, source.resource_id)
 
 
-def evidence(result: LinkResult, past: UrlHistory | None) -> LinkEvidence:
+def failing_runs(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> int:
+    """The failing streak (any failing status) in counted runs; 0 when not failing."""
+    if past is None or past.status not in FAILING:
+        return 0
+    return counted_runs(past.failing_since or past.since, now, settings.confirm_hours)
+
+
+def evidence(
+    result: LinkResult, past: UrlHistory | None, now: datetime, settings: CurateSettings
+) -> LinkEvidence:
     return LinkEvidence(
         url=result.url,
         status=result.status.value,
@@ -79,16 +86,17 @@ def evidence(result: LinkResult, past: UrlHistory | None) -> LinkEvidence:
         final_url=result.final_url,
         redirects=result.redirects,
         first_failing=past.failing_since if past else None,
-        failures=past.failures if past else 0,
+        failures=failing_runs(past, now, settings),
         last_ok=past.last_ok if past else None,
     )
 
 
 def confirmed_broken(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> bool:
-    """Broken on enough consecutive runs, spread over enough hours (one bad night is not proof)."""
-    if past is None or past.status != Status.BROKEN.value or past.runs < settings.confirm_runs:
+    """Broken on enough counted runs, spread over enough hours (one bad night is not proof)."""
+    if past is None or past.status != Status.BROKEN.value:
         return False
-    return (now - parse_time(past.since)).total_seconds() >= settings.confirm_hours * 3600
+    runs = counted_runs(past.since, now, settings.confirm_hours)
+    return runs >= settings.confirm_runs and hours_since(past.since, now) >= settings.confirm_hours
 
 
 def link_kind(
@@ -97,7 +105,7 @@ def link_kind(
     if result.status is Status.BROKEN:
         return FindingKind.BROKEN if confirmed_broken(past, now, settings) else None
     if result.status in (Status.ERROR, Status.BLOCKED):
-        streak = past.failures if past else 0
+        streak = failing_runs(past, now, settings)
         return FindingKind.MANUAL if streak >= settings.manual_check_runs else None
     if result.status is Status.REDIRECTED and result.final_url:
         return FindingKind.MOVED
@@ -120,7 +128,7 @@ def link_findings(
                 key=finding_key(source.resource_id, result.url),
                 url=result.url,
                 place=place_of(source),
-                link=evidence(result, past),
+                link=evidence(result, past, now, settings),
                 replacement=result.final_url if kind is FindingKind.MOVED else None,
                 low_priority=kind is FindingKind.MANUAL,
             )

@@ -32,10 +32,10 @@ from bot.curate.issue_text import (
     issue_labels,
     issue_title,
 )
-from bot.curate.judge import parse_time
 from bot.curate.model import Finding, FindingKind, Fix, Judgement
 from bot.curate.pr_text import pr_body, pr_title
 from bot.curate.settings import CurateSettings
+from bot.history.streaks import parse_time
 
 
 class Verb(StrEnum):

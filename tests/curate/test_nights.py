@@ -254,6 +254,30 @@ async def test_quiet_night_history_is_byte_identical(world: World) -> None:
     assert '"previous_summary": {' in extra and '"history": {' in extra
 
 
+async def test_a_quiet_night_with_failing_links_leaves_the_history_byte_identical(
+        world: World) -> None:
+    """Blocked, erroring and newly broken links present, nothing changed in the world:
+    history.json keeps every byte, night after night."""
+    await world.night(0)
+    world.hosts["alpha"].route("/alpha", Page("<title>Forbidden</title>", status=403))
+    world.hosts["beta"].route("/beta", Page("try later", status=503))
+    for n in range(1, 6):
+        await world.night(n)
+    break_(world, "gamma")  # newly broken on night 6
+    report, _ = await world.night(6)
+    assert {r.status.value for r in report.links} == {"blocked", "error", "broken", "ok"}
+    path = world.root / "reports/history.json"
+    before = path.read_bytes()
+    for n in (7, 8):
+        mark = len(world.log)
+        await world.night(n)
+        assert path.read_bytes() == before, f"night {n} rewrote the history"
+        assert "history unchanged: reports/history.json" in world.log[mark:]
+    titles = sorted(issue["title"] for issue in world.issues())
+    assert titles == ["Broken link: Gamma Tutorial", "Needs a manual check: Alpha Guide",
+                      "Needs a manual check: Beta Course"]
+
+
 CONFIG = """\
 check: {retries: 0, connect_timeout: 1, first_byte_timeout: 2, total_timeout: 3}
 freshness: {timeout: 1}
