@@ -88,7 +88,7 @@ class World:
                                             seconds_between_writes=0, backoff=0.01),
                              sleep=lambda _: None)
 
-    async def night(self, n: int, **changes: object) -> tuple[Report, list[Action]]:
+    async def night(self, n: float, **changes: object) -> tuple[Report, list[Action]]:
         clock = lambda: NIGHT0 + timedelta(days=n)  # noqa: E731
         self.github.calls.clear()
         return await asyncio.to_thread(nightly, self.options(**changes), self.adapter(), clock,
@@ -276,6 +276,31 @@ async def test_a_quiet_night_with_failing_links_leaves_the_history_byte_identica
     titles = sorted(issue["title"] for issue in world.issues())
     assert titles == ["Broken link: Gamma Tutorial", "Needs a manual check: Alpha Guide",
                       "Needs a manual check: Beta Course"]
+
+
+async def test_a_second_run_the_same_day_does_not_count_toward_a_streak(world: World) -> None:
+    """manual_check_runs counts runs at least confirm_hours apart: a manual dispatch two hours
+    after each nightly does not bring the needs-manual-check issue forward."""
+    world.hosts["alpha"].route("/alpha", Page("<title>Forbidden</title>", status=403))
+    for n in range(4):
+        await world.night(n)
+        await world.night(n + 2 / 24)
+        assert world.issues() == [], f"an issue after {2 * (n + 1)} runs on {n + 1} days"
+    await world.night(4)
+    (issue,) = world.issues()
+    assert issue["title"] == "Needs a manual check: Alpha Guide"
+    assert "| Consecutive failing runs | 5+ |" in issue["body"]
+
+
+async def test_a_broken_link_needs_a_second_run_confirm_hours_later(world: World) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(2 / 24)
+    await world.night(19 / 24)
+    assert world.issues() == []
+    await world.night(20 / 24)
+    (issue,) = world.issues()
+    assert issue["title"] == "Broken link: Beta Course"
 
 
 CONFIG = """\
