@@ -71,6 +71,7 @@ class World:
     urls: dict[str, str]
     log: list[str] = field(default_factory=list)
     curate: CurateSettings = field(default_factory=CurateSettings)
+    sleeps: list[float] = field(default_factory=list)  # the adapter's waits, recorded not slept
 
     def options(self, **changes: object) -> RunOptions:
         check = CheckSettings(allow_private=True, retries=0, connect_timeout=1.0,
@@ -86,7 +87,7 @@ class World:
         return GitHubAdapter(GitHubSettings(self.github.full_name, self.github.base,
                                             self.github.token, timeout=3,
                                             seconds_between_writes=0, backoff=0.01),
-                             sleep=lambda _: None)
+                             sleep=self.sleeps.append)
 
     async def night(self, n: float, **changes: object) -> tuple[Report, list[Action]]:
         clock = lambda: NIGHT0 + timedelta(days=n)  # noqa: E731
@@ -215,6 +216,22 @@ async def test_a_502_in_the_middle_of_a_run_converges_next_night(world: World) -
     assert titles == ["Broken link: Beta Course", "Broken link: Delta Article"]
     await world.night(3)
     assert len(world.issues()) == 2 and world.github.writes() == []
+
+
+async def test_a_create_that_keeps_failing_backs_off_and_counts_its_attempts(world: World
+                                                                          ) -> None:
+    break_(world, "beta")
+    await world.night(0)
+    world.github.faults.append(Fault(at=1, status=502, method="POST", path_contains="/issues",
+                                     times=4))
+    with pytest.raises(GitHubError, match=r"creating an issue: GitHub answered 502 "
+                                          r"\(Server Error \(injected\)\) after 4 attempts"):
+        await world.night(1)
+    assert world.sleeps == [0.01, 0.02, 0.04]  # github_backoff, doubling
+    assert world.issues() == []
+    world.github.faults.clear()
+    await world.night(2)
+    assert [issue["title"] for issue in world.issues()] == ["Broken link: Beta Course"]
 
 
 async def test_dry_run_writes_nothing(world: World) -> None:
