@@ -234,6 +234,63 @@ async def test_a_create_that_keeps_failing_backs_off_and_counts_its_attempts(wor
     assert [issue["title"] for issue in world.issues()] == ["Broken link: Beta Course"]
 
 
+async def test_a_write_github_always_refuses_does_not_stop_the_night(world: World) -> None:
+    """GitHub refuses to create one issue, every night: the other issue and the fixes PR
+    that come after it are still made, each failure is reported with its action, and the
+    night ends in an error; once GitHub accepts it, the night is clean."""
+    break_(world, "beta")
+    break_(world, "delta")
+    await world.night(0)
+    gamma = world.hosts["gamma"]
+    gamma.route("/gamma", Redirect(gamma.route("/gamma-new", Page()), 301))
+    refuse = Fault(at=1, status=422, method="POST", path_contains="/issues",
+                   body_contains="fingerprint=resource:beta-course", times=1000)
+    world.github.faults.append(refuse)
+    for n in (1, 2):
+        mark = len(world.log)
+        with pytest.raises(GitHubError, match=r"^1 of \d GitHub actions failed: create issue "
+                                              r"'Broken link: Beta Course'.*422"):
+            await world.night(n)
+        assert [issue["title"] for issue in world.issues()] == ["Broken link: Delta Article"]
+        assert len(world.github.pulls) == 1
+        failed = [line for line in world.log[mark:] if line.startswith("failed:")]
+        assert failed == [
+            "failed: create issue 'Broken link: Beta Course' "
+            "labels=roadmap-bot,roadmap-bot:broken-link: creating an issue: GitHub answered "
+            "422 (Server Error (injected)) after 1 attempt"]
+    world.github.faults.clear()
+    await world.night(3)
+    assert sorted(issue["title"] for issue in world.issues()) == [
+        "Broken link: Beta Course", "Broken link: Delta Article"]
+
+
+async def test_the_run_command_tries_every_action_then_exits_3(
+        world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    (world.root / "roadmap-bot.yaml").write_text(CONFIG)
+    for name, value in (("GITHUB_TOKEN", world.github.token), ("GITHUB_API_URL", world.github.base),
+                        ("GITHUB_REPOSITORY", world.github.full_name)):
+        monkeypatch.setenv(name, value)
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(1)
+    (issue,) = world.issues()
+    heal(world, "beta")  # the issue is to be closed ...
+    gamma = world.hosts["gamma"]  # ... and the fixes PR opened after it
+    gamma.route("/gamma", Redirect(gamma.route("/gamma-new", Page()), 301))
+    world.github.faults.append(Fault(at=1, status=422, method="POST", times=1000,
+                                     path_contains=f"/issues/{issue['number']}/comments"))
+    assert await asyncio.to_thread(main, ["run", "--allow-private"]) == 3
+    assert issue["state"] == "open" and len(world.github.pulls) == 1
+    out, err = capsys.readouterr()
+    assert f"failed: close issue #{issue['number']}" in out
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith(
+        "roadmap-bot run: 1 of 2 GitHub actions failed: close issue #")
+
+
 async def test_dry_run_writes_nothing(world: World) -> None:
     break_(world, "beta")
     await world.night(0)
