@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import difflib
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -25,6 +27,7 @@ from bot.roadmap.load import load_roadmap
 from bot.roadmap.render import END_MARKER, START_MARKER, render_roadmap
 from tests.fakes.github_api import FakeState, Fault, serve
 from tests.simweb import Page, Redirect, SimHost, SimWeb
+from tests.workflows.test_nightly_history import step as workflow_step
 
 NIGHT0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 NOT_FOUND = Page("<html><title>Not Found</title><body>No such page</body></html>", status=404)
@@ -289,6 +292,53 @@ async def test_the_run_command_tries_every_action_then_exits_3(
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith(
         "roadmap-bot run: 1 of 2 GitHub actions failed: close issue #")
+
+
+STEP_CONFIG = """\
+check: {allow_private: true, retries: 0, connect_timeout: 1, first_byte_timeout: 2,
+        total_timeout: 3}
+freshness: {timeout: 1}
+curate: {github_backoff: 0.01, github_write_interval: 0}
+"""
+
+
+def nightly_step(world: World) -> subprocess.CompletedProcess[str]:
+    """The nightly workflow's "Run roadmap-bot" step, its script as Actions runs it, with the
+    installed roadmap-bot as the checkout's .venv/bin/roadmap-bot (and the real clock)."""
+    script = workflow_step("Run roadmap-bot")["run"]
+    env = {**os.environ, "GITHUB_TOKEN": world.github.token, "DRY_RUN": "false",
+           "GITHUB_REPOSITORY": world.github.full_name, "GITHUB_API_URL": world.github.base,
+           "SECTION": "", "ONLY_URL": ""}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                          cwd=world.root, capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+
+
+async def test_the_nightly_step_fails_when_the_run_fails_not_for_broken_links(world: World
+                                                                             ) -> None:
+    """nightly.yml says what `run`'s exit status means; the step's script, run for real,
+    agrees: broken links (confirmed, with their issue) pass, a GitHub failure fails, and so
+    does a crash (Python's status 1, which the step once took for "broken links found")."""
+    (world.root / "roadmap-bot.yaml").write_text(STEP_CONFIG)
+    (world.root / ".venv/bin").mkdir(parents=True)
+    (world.root / ".venv/bin/roadmap-bot").symlink_to(Path(sys.executable).parent / "roadmap-bot")
+    break_(world, "beta")
+    await world.night(0)
+    await world.night(1)
+    (issue,) = world.issues()
+    done = await asyncio.to_thread(nightly_step, world)
+    assert done.returncode == 0, done.stderr
+    assert "broken=1" in done.stderr and issue["state"] == "open"
+    heal(world, "beta")
+    world.github.faults.append(Fault(at=1, status=422, method="POST", times=1000,
+                                     path_contains=f"/issues/{issue['number']}/comments"))
+    done = await asyncio.to_thread(nightly_step, world)
+    assert done.returncode == 3 and "GitHub actions failed" in done.stderr
+    world.github.faults.clear()
+    (world.root / "reports/latest.json").unlink()
+    (world.root / "reports/latest.json").mkdir()  # writing the report crashes the run
+    done = await asyncio.to_thread(nightly_step, world)
+    assert "Traceback" in done.stderr and done.returncode == 1  # not "broken links found"
 
 
 async def test_dry_run_writes_nothing(world: World) -> None:
