@@ -22,7 +22,7 @@ from bot.curate.plan import Action
 from bot.curate.settings import CurateSettings
 from bot.errors import GitHubError
 from bot.freshness.settings import FreshnessSettings
-from bot.model import Report
+from bot.model import Report, Status
 from bot.roadmap.load import load_roadmap
 from bot.roadmap.render import END_MARKER, START_MARKER, render_roadmap
 from tests.fakes.github_api import FakeState, Fault, serve
@@ -192,6 +192,28 @@ async def test_a_permanent_redirect_becomes_one_pr_with_a_one_line_yaml_diff(wor
     world.github.human_close_pull(pull["number"])  # rejected
     await world.night(2)
     assert len(world.github.pulls) == 1 and world.github.writes() == []
+
+
+async def test_a_front_page_leading_into_its_own_site_is_not_a_move(world: World) -> None:
+    """gamma's front page redirects permanently to its /book/index.html: ok, with the hop in
+    the report, and no fix; delta's front page moved to another site: that one is fixed."""
+    gamma, delta = world.hosts["gamma"], world.hosts["delta"]
+    book = gamma.route("/book/index.html", Page("<title>The book</title>"))
+    gamma.route("/", Redirect(book, 301))
+    elsewhere = world.hosts["alpha"].route("/delta-home", Page("<title>Delta</title>"))
+    delta.route("/", Redirect(elsewhere, 301))
+    roadmap = world.root / "roadmap.yaml"
+    roadmap.write_text(roadmap.read_text().replace(world.urls["gamma"], gamma.url("/"))
+                       .replace(world.urls["delta"], delta.url("/")))
+    for n in range(3):
+        report, _ = await world.night(n)
+        front = next(r for r in report.links if r.url == gamma.url("/"))
+        assert (front.status, front.final_url) == (Status.OK, book)
+        assert [hop.status for hop in front.redirects] == [301]
+    (pull,) = world.github.pulls.values()
+    fixed = world.github.file_at("roadmap-bot/fixes", "roadmap.yaml") or ""
+    assert f"url: {elsewhere}" in fixed and f"url: {gamma.url('/')}" in fixed
+    assert book not in fixed and book not in pull["body"] and world.issues() == []
 
 
 async def test_the_pr_closes_when_its_fix_is_no_longer_needed(world: World) -> None:
