@@ -10,12 +10,13 @@ from urllib.parse import quote
 
 from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
-from bot.curate.model import Finding, FindingKind, LinkEvidence
+from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
 TITLE_LIMIT = 120
 MAX_HOPS = 10
+MAX_PLACES = 20  # places listed in one issue; a row is at most ~600 characters
 DIGEST_ROWS = 100  # GitHub refuses bodies over 65,536 characters; a row is at most ~600
 
 HEADLINE = {
@@ -94,16 +95,35 @@ def permalink(context: Context, path: str, line: int | None) -> str:
     )
 
 
-def where(finding: Finding, context: Context) -> list[str]:
-    place = finding.place
+def _line_link(place: Place, context: Context) -> str:
     line_text = f"{place.file} line {place.line}" if place.line else place.file
-    lines = [
-        f"- **Section:** {inline(place.section) or '—'}",
-        f"- **Resource:** {inline(place.resource) or '—'}"
-        + (f" (`{place.resource_id}`)" if place.resource_id else ""),
-        f"- **Line:** {link(line_text, permalink(context, place.file, place.line))}",
-        f"- **URL:** {code(finding.url)}",
+    return link(line_text, permalink(context, place.file, place.line))
+
+
+def _resource(place: Place) -> str:
+    rid = f" (`{place.resource_id}`)" if place.resource_id else ""
+    return f"{inline(place.resource) or '—'}{rid}"
+
+
+def where(finding: Finding, context: Context) -> list[str]:
+    """Where the URL is used: one place as before, or a list of every place (one URL, one
+    issue), capped so the body stays under GitHub's size limit."""
+    places = finding.all_places
+    if len(places) == 1:
+        place = places[0]
+        return [
+            f"- **Section:** {inline(place.section) or '—'}",
+            f"- **Resource:** {_resource(place)}",
+            f"- **Line:** {_line_link(place, context)}",
+            f"- **URL:** {code(finding.url)}",
+        ]
+    lines = [f"- **URL:** {code(finding.url)}", f"- **Used in {len(places)} places:**"]
+    lines += [
+        f"  - {_resource(p)}, section {inline(p.section) or '—'}: {_line_link(p, context)}"
+        for p in places[:MAX_PLACES]
     ]
+    if len(places) > MAX_PLACES:
+        lines.append(f"  - … {len(places) - MAX_PLACES} more")
     return lines
 
 
@@ -230,8 +250,10 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
     ]
     for f in findings[:DIGEST_ROWS]:
         line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
+        more = len(f.all_places) - 1
+        others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
         parts.append(
-            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'} | "
+            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'}{others} | "
             f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {line} |"
         )
     if len(findings) > DIGEST_ROWS:

@@ -120,18 +120,19 @@ def link_findings(
             continue
         past = history.urls.get(result.url)
         kind = link_kind(result, past, now, settings)
-        if kind is None:
+        if kind is None or not result.sources:  # a canary has no source: nobody's issue
             continue
-        for source in result.sources:  # a canary has none: it is nobody's issue
-            yield Finding(
-                kind=kind,
-                key=finding_key(source.resource_id, result.url),
-                url=result.url,
-                place=place_of(source),
-                link=evidence(result, past, now, settings),
-                replacement=result.final_url if kind is FindingKind.MOVED else None,
-                low_priority=kind is FindingKind.MANUAL,
-            )
+        places = ordered(place_of(source) for source in result.sources)
+        yield Finding(
+            kind=kind,
+            key=finding_key(places[0].resource_id, result.url),
+            url=result.url,
+            place=places[0],
+            link=evidence(result, past, now, settings),
+            replacement=result.final_url if kind is FindingKind.MOVED else None,
+            low_priority=kind is FindingKind.MANUAL,
+            places=places,
+        )
 
 
 def _replacement(record: Mapping[str, Any]) -> str | None:
@@ -161,13 +162,36 @@ def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[F
         )
 
 
+def ordered(places: Iterable[Place]) -> tuple[Place, ...]:
+    """Places in reading order (file, line), each once; the first one names the issue."""
+    unique = dict.fromkeys(places)
+    return tuple(sorted(unique, key=lambda p: (p.file, p.line is None, p.line or 0,
+                                                p.resource_id or "")))
+
+
+def _subject(finding: Finding) -> str:
+    """What one issue is about: the URL, wherever it is used; a link-less resource alone."""
+    return f"url {finding.url}" if finding.url else finding.key
+
+
+def _one_issue(group: list[Finding]) -> Finding:
+    """The findings about one URL as one: the most severe kind, every place, one key."""
+    worst = min(group, key=lambda f: SEVERITY[f.kind])
+    places = ordered(place for finding in group for place in finding.all_places)
+    first = next((p for p in places if p.resource_id), None)
+    key = finding_key(first.resource_id, worst.url) if first else worst.key
+    keys = {finding_key(p.resource_id, worst.url) for p in places} | {f.key for f in group}
+    return replace(worst, key=key, place=places[0], places=places,
+                   aliases=frozenset(keys - {key}))
+
+
 def _most_severe(findings: Iterable[Finding], freshness: Freshness) -> tuple[Finding, ...]:
-    chosen: dict[str, Finding] = {}
+    """One finding per URL (one URL, one issue), whatever kinds and places it came with."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        current = chosen.get(finding.key)
-        if current is None or SEVERITY[finding.kind] < SEVERITY[current.kind]:
-            chosen[finding.key] = finding
-    return tuple(_with_freshness(chosen[key], freshness) for key in sorted(chosen))
+        groups[_subject(finding)].append(finding)
+    merged = (_with_freshness(_one_issue(group), freshness) for group in groups.values())
+    return tuple(sorted(merged, key=lambda f: f.key))
 
 
 def _with_freshness(finding: Finding, freshness: Freshness) -> Finding:

@@ -34,7 +34,7 @@ class CurateSettings:
     confirm_hours: float = 20.0  # ... each this long after the previous counted one
     manual_check_runs: int = 5  # error/blocked streak (counted runs) before "needs manual check"
     reopen_days: float = 30.0  # a bot-closed issue breaking again within this is reopened
-    digest: bool = False  # one digest issue instead of one per resource
+    digest: bool = False  # one digest issue instead of one per link
     ignore_urls: tuple[str, ...] = ()  # globs over the whole URL
     ignore_domains: tuple[str, ...] = ()  # globs over the host, e.g. "*.linkedin.com"
     canaries: tuple[str, ...] = ()  # URLs that must be reachable for a run to count

@@ -11,7 +11,7 @@ from bot.curate.model import FindingKind
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
 from bot.model import Status
-from tests.curate.helpers import NOW, hours_ago, report, result
+from tests.curate.helpers import NOW, hours_ago, report, result, source
 
 URL = "https://a.test/x"
 
@@ -108,3 +108,18 @@ def test_without_freshness_nothing_counts_as_left_the_roadmap() -> None:
     assert verdict.present is None and verdict.reachable == {"resource:py-book"}
     partial = judge(History(), report(result(URL)), {}, NOW, CurateSettings(), partial=True)
     assert partial.present is None
+
+
+def test_one_finding_per_url_with_every_place_whatever_the_kind() -> None:
+    used_twice = replace(result(URL, Status.BROKEN, "http_404", rid="note", line=40),
+                         sources=(source("note", 40), source("py-book", 12)))
+    stale = {rid: {"verdict": "stale", "url": "https://b.test/", "title": rid}
+             for rid in ("course-a", "course-b")}
+    verdict = judge(history("broken", 24), report(used_twice), stale, NOW, CurateSettings())
+    broken, old = sorted(verdict.findings, key=lambda f: f.kind != FindingKind.BROKEN)
+    assert broken.key == "resource:py-book"  # the first place in reading order names it
+    assert [p.line for p in broken.all_places] == [12, 40]
+    assert broken.aliases == {"resource:note"}
+    assert old.kind is FindingKind.STALE and old.key == "resource:course-a"
+    assert [p.resource_id for p in old.all_places] == ["course-a", "course-b"]
+    assert old.aliases == {"resource:course-b"}

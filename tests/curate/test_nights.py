@@ -16,6 +16,7 @@ import pytest
 
 from bot.check.settings import CheckSettings
 from bot.commands.run import RunOptions, nightly
+from bot.curate.fingerprint import fingerprint_marker
 from bot.curate.github_adapter import GitHubAdapter, GitHubSettings
 from bot.curate.issue_text import Context
 from bot.curate.plan import Action
@@ -157,6 +158,46 @@ async def test_a_link_breaks_stays_broken_recovers_and_breaks_again(world: World
     await world.night(6)
     assert len(world.issues()) == 1 and issue["state"] == "open"  # reopened, not recreated
     assert "broke again" in world.github.comments[issue["number"]][-1]["body"]
+
+
+def share_urls(world: World, **uses: str) -> dict[str, list[int]]:
+    """Point resources at other resources' URLs (delta="beta": delta uses beta's URL);
+    returns each URL's lines in roadmap.yaml."""
+    roadmap = world.root / "roadmap.yaml"
+    text = roadmap.read_text()
+    for user, owner in uses.items():
+        text = text.replace(world.urls[user], world.urls[owner])
+    roadmap.write_text(text)
+    lines = text.splitlines()
+    return {name: [n for n, line in enumerate(lines, 1) if line.rstrip("'").endswith(url)]
+            for name, url in world.urls.items()}
+
+
+async def test_one_url_one_issue_listing_every_place(world: World) -> None:
+    """A dead URL used twice and a walled URL used twice give one issue each, listing every
+    place; the per-resource issues an older run opened converge into one, nothing new."""
+    lines = share_urls(world, delta="beta", gamma="alpha")
+    github = world.adapter()
+    labels = ("roadmap-bot", "roadmap-bot:broken-link")
+    old = {rid: github.create_issue(f"Broken link: {rid}", fingerprint_marker(
+        f"resource:{rid}") + "\nwritten by an older roadmap-bot\n", labels)
+        for rid in ("beta-course", "delta-article")}
+    break_(world, "beta")
+    world.hosts["alpha"].route("/alpha", Page("<title>Forbidden</title>", status=403))
+    for n in range(5):
+        await world.night(n)
+    kept, merged = (world.github.issues[old[rid]] for rid in ("beta-course", "delta-article"))
+    assert kept["state"] == "open" and merged["state"] == "closed"
+    assert f"tracked in #{kept['number']}" in world.github.comments[merged["number"]][-1]["body"]
+    assert "fingerprint=resource:beta-course" in kept["body"]
+    assert "Used in 2 places" in kept["body"] and "Delta Article" in kept["body"]
+    assert all(f"roadmap.yaml#L{line}" in kept["body"] for line in lines["beta"])
+    (manual,) = [i for i in world.issues() if i["number"] not in old.values()]
+    assert manual["title"] == "Needs a manual check: Alpha Guide"
+    assert "Used in 2 places" in manual["body"] and "Gamma Tutorial" in manual["body"]
+    assert all(f"roadmap.yaml#L{line}" in manual["body"] for line in lines["alpha"])
+    await world.night(5)
+    assert world.github.writes() == [] and len(world.issues()) == 3
 
 
 async def test_a_maintainers_close_stands(world: World) -> None:
