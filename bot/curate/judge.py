@@ -140,13 +140,16 @@ def _replacement(record: Mapping[str, Any]) -> str | None:
     return suggestion.get("url") if suggestion.get("action") == "replace_url" else None
 
 
-def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[Finding]:
+def stale_findings(
+    freshness: Freshness, settings: CurateSettings, lines: Mapping[str, int]
+) -> Iterable[Finding]:
     for rid, record in freshness.items():
         url = record.get("url")
         if record.get("verdict") not in STALE_VERDICTS or (url and settings.ignored(url)):
             continue
         place = Place(
             file=settings.roadmap_path,
+            line=lines.get(rid),
             section=record.get("section"),
             resource=record.get("title"),
             resource_id=rid,
@@ -233,17 +236,19 @@ def judge(
     settings: CurateSettings,
     *,
     partial: bool = False,
+    lines: Mapping[str, int] | None = None,
 ) -> Judgement:
     """Findings for this run; `history` must already hold this run (fold first).
 
     An unhealthy run yields no findings and proves nothing healthy: nothing gets acted on.
+    `lines` (resource id -> its line in roadmap.yaml) places the freshness findings.
     """
     reason = outage_reason(report, settings)
     if reason is not None:
         return Judgement(inconclusive_reason=reason)
     found = [
         *link_findings(report, history, now, settings),
-        *stale_findings(freshness or {}, settings),
+        *stale_findings(freshness or {}, settings, lines or {}),
     ]
     reachable, fresh = health(report, freshness)
     return Judgement(

@@ -57,6 +57,10 @@ class LinkEvidence:
     first_failing: str | None = None
     failures: int = 0
     last_ok: str | None = None
+    # The newest archived copy, when a second opinion (the Internet Archive) found one; the
+    # issue then links that capture instead of the archive's search page.
+    archived_url: str | None = None
+    archived_on: str | None = None  # YYYY-MM-DD
 
 
 def _empty() -> Mapping[str, Any]:

@@ -49,6 +49,16 @@ def fixed_files(texts: Texts, fixes: tuple[Fix, ...], settings: CurateSettings) 
     return files
 
 
+def resource_lines(texts: Texts, settings: CurateSettings) -> Mapping[str, int]:
+    """Resource id -> its line in roadmap.yaml, for the issues' line links; {} without one."""
+    if texts.roadmap is None:
+        return {}
+    try:
+        return load_roadmap_text(settings.roadmap_path, texts.roadmap).lines
+    except InputError:  # the run checked this file already; a stranger's text just has no lines
+        return {}
+
+
 def _state(github: GitHubAdapter | None, settings: CurateSettings
            ) -> tuple[list[IssueState], list[PullState]]:
     if github is None:
@@ -66,7 +76,8 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     GitHubError when GitHub's state cannot be read, or, after every action was tried, when
     some failed.
     """
-    judgement = judge(history, report, freshness, now, settings, partial=partial)
+    judgement = judge(history, report, freshness, now, settings, partial=partial,
+                      lines=resource_lines(texts, settings))
     if judgement.inconclusive_reason is not None:
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []

@@ -27,6 +27,7 @@ from bot.model import Report, Status
 from bot.roadmap.load import load_roadmap
 from bot.roadmap.render import END_MARKER, START_MARKER, render_roadmap
 from tests.fakes.github_api import FakeState, Fault, serve
+from tests.fakes.providers import start_upstreams
 from tests.simweb import Page, Redirect, SimHost, SimWeb
 from tests.workflows.test_nightly_history import step as workflow_step
 
@@ -198,6 +199,43 @@ async def test_one_url_one_issue_listing_every_place(world: World) -> None:
     assert all(f"roadmap.yaml#L{line}" in manual["body"] for line in lines["alpha"])
     await world.night(5)
     assert world.github.writes() == [] and len(world.issues()) == 3
+
+
+BOOK = """\
+          - id: terraform-book
+            title: "Terraform: Up and Running, 3rd Edition"
+            kind: book
+            authors: [Yevgeniy Brikman]
+            edition: 3
+"""
+
+
+async def test_issue_text_says_only_what_is_known_and_links_the_line(world: World) -> None:
+    """Nothing dated the broken course and article: their issues say only what is known (the
+    course is gone). The book has a newer edition (the fake Open Library): its stale issue
+    links its line of roadmap.yaml."""
+    roadmap = world.root / "roadmap.yaml"
+    roadmap.write_text(roadmap.read_text() + BOOK)
+    book_line = roadmap.read_text().splitlines().index("          - id: terraform-book") + 1
+    break_(world, "beta")
+    break_(world, "delta")
+    upstreams = await start_upstreams()
+    try:
+        for n in range(3):
+            await world.night(n, freshness=upstreams.settings(timeout=1.0))
+    finally:
+        await upstreams.close()
+    issues = {issue["title"]: issue for issue in world.issues()}
+    assert set(issues) == {"Broken link: Beta Course", "Broken link: Delta Article",
+                           "Stale resource: Terraform: Up and Running, 3rd Edition"}
+    broken = issues["Broken link: Beta Course"]["body"]
+    for unknown in ("`unknown`", "updated unknown", "from unknown", "| unknown |"):
+        assert unknown not in broken
+    assert "- **Verdict:** `broken`" in broken  # the course is gone: that much is known
+    assert "#### Freshness" not in issues["Broken link: Delta Article"]["body"]
+    stale = issues["Stale resource: Terraform: Up and Running, 3rd Edition"]["body"]
+    assert f"/blob/main/roadmap.yaml#L{book_line})" in stale
+    assert "Fourth Edition" in stale and "- **Verdict:** `stale`" in stale
 
 
 async def test_a_maintainers_close_stands(world: World) -> None:
