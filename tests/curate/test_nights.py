@@ -501,6 +501,7 @@ async def test_a_quiet_night_with_failing_links_leaves_the_history_byte_identica
     titles = sorted(issue["title"] for issue in world.issues())
     assert titles == ["Broken link: Gamma Tutorial", "Needs a manual check: Alpha Guide",
                       "Needs a manual check: Beta Course"]
+    assert [method for method, _ in world.github.calls] == ["GET", "GET"]  # night 8: two reads
 
 
 async def test_a_second_run_the_same_day_does_not_count_toward_a_streak(world: World) -> None:
