@@ -440,7 +440,9 @@ _STRONG_MARKERS = tuple((marker.name, re.compile(rf"(?<!\w)(?:{marker.pattern})(
                         for marker in _STRONG)
 _ANY_STRONG_MARKER = re.compile(
     rf"(?<!\w)(?:{_any_of(marker.pattern for marker in _STRONG)})(?!\w)", re.I)
-_NOT_WORD = re.compile(r"[^\w']+")
+# Combining marks are no word characters to `re`, yet Thai, Hebrew and Arabic words carry them
+# (and Persian a zero-width non-joiner): they are kept, or "ไม่พบหน้า" would fall apart.
+_NOT_WORD = re.compile(r"[^\w'\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0e31-\u0e4e\u200c]+")
 
 
 def _soft_404_short_body(page: Page) -> Verdict | None:
