@@ -11,6 +11,8 @@ Rules are tried in a fixed order; the first that speaks decides:
 6. non-2xx final statuses (the status table)                      `status-table:<code>`
 7. on 2xx pages: parked domains, removed videos, soft 404s        `parked:` `site:` `soft-404:`
 8. permanent redirects to another URL, else ok                    `redirect:permanent`
+   (a 200 page's own immediate meta refresh or script-only redirect counts as one:
+   `redirect:meta_refresh`, `redirect:script`)
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from bot.check.signatures import (
     StatusRule,
     status_class_rule,
 )
-from bot.model import Hop, Reason, Status
+from bot.model import Hop, Reason, Status, Via
 from bot.urls import host_matches, host_of, normalize, same_site, same_site_home
 
 PERMANENT = frozenset({301, 308})
@@ -481,13 +483,19 @@ def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | No
     return None
 
 
+def is_permanent(hop: Hop) -> bool:
+    """A 301/308, or a page's own immediate redirect: what static-site generators write for
+    a moved page (Jekyll's redirect-from, Hugo aliases) where they cannot send a 301."""
+    return hop.status in PERMANENT or hop.via is not Via.HTTP
+
+
 def permanent_target(observation: Observation) -> str | None:
-    """The replacement URL for a link that moved for good: where the leading run of 301/308
+    """The replacement URL for a link that moved for good: where the leading run of permanent
     hops leads. A chain that starts with a temporary hop keeps the original (it is the
     stable entry point); a target that normalises to the original is no move at all."""
     hops: tuple[Hop, ...] = observation.hops
     run = 0
-    while run < len(hops) and hops[run].status in PERMANENT:
+    while run < len(hops) and is_permanent(hops[run]):
         run += 1
     if run == 0:
         return None
@@ -499,8 +507,16 @@ def _redirects(page: Page, rules: ClassifyRules) -> Verdict | None:
     target = permanent_target(page.observation)
     if target is None:
         return None
+    via = page.observation.hops[0].via
+    if via is not Via.HTTP:
+        return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, f"redirect:{via.value}",
+                       f"the page sends every reader to {target} ({VIA_WORDS[via]})")
     return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, "redirect:permanent",
                    f"moved permanently to {target}")
+
+
+VIA_WORDS = {Via.HTTP: "HTTP redirect", Via.META_REFRESH: "an immediate meta refresh",
+             Via.SCRIPT: "a script-only redirect"}
 
 
 def _success(page: Page, rules: ClassifyRules) -> Verdict:

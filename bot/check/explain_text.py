@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from bot.check.observation import Exchange, Observation, Verdict
+from bot.model import Via
 
 # Response headers worth showing, in this order: they are what the rules look at.
 SHOWN_HEADERS = (
@@ -65,9 +66,13 @@ def _clean(value: str, limit: int = MAX_VALUE) -> str:
 def _chain_lines(observation: Observation) -> list[str]:
     if not observation.hops:
         return []
-    steps = [f"{hop.url} ({hop.status})" for hop in observation.hops]
+    steps = [f"{hop.url} ({hop.status}{_via(hop.via)})" for hop in observation.hops]
     end = observation.final_url or "?"
     return [f"redirects: {' -> '.join(steps)} -> {end}"]
+
+
+def _via(via: Via) -> str:
+    return "" if via is Via.HTTP else " " + via.value.replace("_", " ")
 
 
 def _final_line(observation: Observation) -> str:
