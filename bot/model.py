@@ -47,6 +47,7 @@ class Reason(StrEnum):
     PRIVATE_ADDRESS = "private_address"
     INVALID_URL = "invalid_url"
     VIDEO_REMOVED = "video_removed"
+    CLIENT_RENDERED = "client_rendered"
 
 
 def http_reason(code: int) -> str:

@@ -3,15 +3,20 @@ nothing, in languages the checker must read, behind app shells, refreshes and sc
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from aiohttp import web
 
-from bot.check.engine import check_links
+from bot.check.app_shell import PROBE_PREFIX
+from bot.check.engine import check_links, explain_url
+from bot.check.explain_text import explain_lines
 from bot.check.settings import CheckSettings
 from bot.model import Hop, Link, LinkResult, Status, Via
-from tests.simweb import Page, SimHost, SimWeb
+from tests.simweb import Gate, Handler, Page, Redirect, SimHost, SimWeb
 
 
 async def _instant(seconds: float) -> None:
@@ -172,3 +177,137 @@ async def test_a_refresh_to_a_private_address_is_refused(
     result = (await check([alpha.url("/old")], settings))[alpha.url("/old")]
     assert (result.status, result.reason) == (Status.SKIPPED, "private_address")
     assert beta.requests == 0
+
+
+# ---- app shells: hosts that answer every path with 200 and the same page -----------------------
+
+def app_shell(title: str = "Acme") -> Handler:
+    """A single-page app's shell, as a catch-all serves it: the site's name, an empty root,
+    scripts; and per-request noise (a CSP nonce, a CSRF token, a timestamp)."""
+
+    async def respond(request: web.Request, hit: int) -> web.StreamResponse:
+        noise = hashlib.sha256(f"{request.path}#{hit}".encode()).hexdigest()
+        body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}'
+                f'</title><meta name="csrf-token" content="{noise}"><script type="module" '
+                f'nonce="{noise[:22]}" src="/assets/index-4f2a9c.js"></script></head><body>'
+                "<noscript>You need to enable JavaScript to run this app.</noscript>"
+                f'<div id="root"></div><script nonce="{noise[:22]}">window.__BOOT__='
+                f'{{"rendered":{1733270000 + hit}}}</script></body></html>')
+        return web.Response(text=body, content_type="text/html")
+
+    return Handler(respond)
+
+
+def probes(host: SimHost) -> int:
+    return sum(count for path, count in host.hits.items() if path.startswith(PROBE_PREFIX))
+
+
+async def test_a_dead_page_behind_a_catch_all_shell_is_a_soft_404(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # Server-rendered live pages; every unknown path gets the app shell with 200.
+    alpha.fallback = app_shell()
+    alpha.route("/docs/intro", LIVE_ARTICLE)
+    alpha.route("/changelog", Page('<html><head><title>Changelog | Acme</title><script src="/a.js">'
+                                   "</script></head><body><h1>Changelog</h1><p>1.2: faster."
+                                   "</p></body></html>"))  # short and scripted, but its own page
+    dead = [alpha.url("/docs/removed"), alpha.url("/docs/renamed-long-ago")]
+    results = await check([alpha.url("/docs/intro"), alpha.url("/changelog"), *dead], settings)
+    for url in dead:
+        assert (results[url].status, results[url].reason) == (Status.BROKEN, "soft_404")
+    assert results[alpha.url("/docs/intro")].status is Status.OK
+    assert results[alpha.url("/changelog")].status is Status.OK
+    assert probes(alpha) == 1  # one made-up path per host, whatever the number of links
+
+
+async def test_a_shell_only_host_is_client_rendered_never_broken(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # Live or not, every page is the same shell (up to nonces, tokens and timestamps).
+    alpha.fallback = app_shell()
+    alpha.route("/app/dashboard", app_shell())  # live: the app renders it in the browser
+    urls = [alpha.url("/app/dashboard"), alpha.url("/app/removed"), alpha.url("/pricing")]
+    results = await check(urls, settings)
+    for url in urls:
+        assert (results[url].status, results[url].reason) == (Status.BLOCKED, "client_rendered")
+    assert probes(alpha) == 1
+
+
+async def test_a_shell_page_on_a_host_with_real_404s_is_ok(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # The made-up path gets a real 404: the host knows its routes, the shell page is live.
+    alpha.route("/app/", app_shell())
+    results = await check([alpha.url("/app/")], settings)
+    assert (results[alpha.url("/app/")].status, results[alpha.url("/app/")].reason) == (
+        Status.OK, "http_200")
+    assert probes(alpha) == 1
+
+
+async def test_ordinary_hosts_are_never_probed(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    alpha.route("/article", LIVE_ARTICLE)
+    alpha.route("/short", Page("<html><head><title>Hi</title></head><body>Hello</body></html>"))
+    beta.route("/soft", article("Page not found", "Sorry."))
+    results = await check([alpha.url("/article"), alpha.url("/short"), beta.url("/soft"),
+                           alpha.url("/gone")], settings)
+    assert [results[url].status for url in results] == [Status.OK, Status.OK, Status.BROKEN,
+                                                       Status.BROKEN]
+    assert probes(alpha) == probes(beta) == 0
+
+
+async def test_the_probe_goes_to_the_host_the_page_ended_on(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    beta.fallback = app_shell()
+    beta.route("/guide", LIVE_ARTICLE)
+    alpha.route("/old-guide", Redirect(beta.url("/guide"), 301))
+    alpha.route("/old-removed", Redirect(beta.url("/removed"), 301))
+    results = await check([alpha.url("/old-guide"), alpha.url("/old-removed")], settings)
+    assert results[alpha.url("/old-guide")].status is Status.REDIRECTED
+    # A move to a dead page is no fix to propose: it is a soft 404.
+    assert results[alpha.url("/old-removed")].reason == "soft_404"
+    assert (probes(alpha), probes(beta)) == (0, 1)
+
+
+async def test_a_probe_that_fails_judges_nothing(alpha: SimHost, settings: CheckSettings) -> None:
+    alpha.route("/app/", app_shell())
+    alpha.fallback = Page("busy", status=503)
+    results = await check([alpha.url("/app/")], settings)
+    assert results[alpha.url("/app/")].status is Status.OK
+    assert probes(alpha) == 1  # the probe is not retried: a cautious ok costs nothing
+
+
+async def test_explain_shows_the_probe_and_the_rule(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    alpha.fallback = app_shell()
+    observation, verdict, shell = await explain_url(alpha.url("/docs/removed"), settings)
+    assert shell is not None
+    lines = explain_lines(observation, verdict, shell)
+    text = "\n".join(lines)
+    assert "app-shell probe" in text and PROBE_PREFIX in text
+    assert f"page {shell.page_print}, made-up path {shell.page_print}: indistinguishable" in text
+    assert lines[-1].startswith("verdict: blocked (client_rendered) — decided by rule "
+                                "app-shell:client-rendered: indistinguishable from the made-up "
+                                f"path {alpha.url(PROBE_PREFIX)}")
+
+
+async def test_explain_of_a_page_unlike_the_shell(alpha: SimHost, settings: CheckSettings) -> None:
+    alpha.route("/app/", app_shell("Acme dashboard"))
+    observation, verdict, shell = await explain_url(alpha.url("/app/"), settings)
+    assert shell is not None and verdict.rule == "status-table:200"
+    assert any(line.startswith("app-shell comparison: the made-up path is no app shell (HTTP 404)")
+               for line in explain_lines(observation, verdict, shell))
+
+
+async def test_links_waiting_for_their_host_are_judged_when_the_deadline_ends_the_run(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    alpha.fallback = app_shell()
+    beta.route("/slow", Gate())  # never answers: the run's deadline ends it
+    results = await check([alpha.url("/app/"), beta.url("/slow")],
+                          replace(settings, run_deadline=0.5))
+    assert results[alpha.url("/app/")].reason == "client_rendered"
+    assert results[beta.url("/slow")].reason == "deadline"
