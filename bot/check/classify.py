@@ -45,7 +45,7 @@ from bot.check.signatures import (
     status_class_rule,
 )
 from bot.model import Hop, Reason, Status, Via
-from bot.urls import host_matches, host_of, normalize, same_site, same_site_home
+from bot.urls import host_matches, host_of, is_home_page, normalize, same_site, same_site_home
 
 PERMANENT = frozenset({301, 308})
 ANY_HOST = "*"
@@ -215,6 +215,8 @@ def _shell_cue(verdict: Verdict, page: Page) -> Verdict:
     whether the page is real (a live-looking page that could be an app shell)."""
     if page.shell is not None or verdict.status not in (Status.OK, Status.REDIRECTED):
         return verdict
+    if is_home_page(page.url):
+        return verdict  # a site's front page that answers is alive, shell or not
     fingerprint = page.shell_print
     return verdict if fingerprint is None else replace(verdict, shell_print=fingerprint)
 

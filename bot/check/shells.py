@@ -19,6 +19,7 @@ from bot.check.classify import ClassifyRules, classify
 from bot.check.http import HttpClient
 from bot.check.observation import Observation, Verdict
 from bot.model import Status
+from bot.urls import is_home_page
 
 LIVE = frozenset({Status.OK, Status.REDIRECTED})
 
@@ -67,10 +68,13 @@ class ShellProbes:
         return Probe(observation, classify(observation, self.rules).shell_print)
 
     def saw(self, observation: Observation, verdict: Verdict) -> None:
-        """Note a page judged live that is no shell of its host (a different page)."""
+        """Note a page judged live that is no shell of its host (a different page). Front
+        pages do not count: a landing page rendered by the server says nothing about the app
+        the rest of the site may be."""
         if verdict.status in LIVE and is_html_success(observation):
             url = observation.final_url or observation.url
-            self._real.setdefault(origin_of(url), url)
+            if not is_home_page(url):
+                self._real.setdefault(origin_of(url), url)
 
     def evidence(self, url: str, probe: Probe) -> ShellEvidence:
         """What the classifier is told about `url`'s host, as far as the run has seen it."""

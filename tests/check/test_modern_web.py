@@ -311,3 +311,24 @@ async def test_links_waiting_for_their_host_are_judged_when_the_deadline_ends_th
                           replace(settings, run_deadline=0.5))
     assert results[alpha.url("/app/")].reason == "client_rendered"
     assert results[beta.url("/slow")].reason == "deadline"
+
+
+async def test_a_shell_hosts_front_page_is_alive_and_no_evidence(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # A landing page rendered by the server at "/", an app shell everywhere else: the landing
+    # page says nothing about the app's routes, so the app's pages stay unjudged.
+    alpha.route("/", LIVE_ARTICLE)
+    alpha.fallback = app_shell()
+    results = await check([alpha.url("/"), alpha.url("/app/projects")], settings)
+    assert results[alpha.url("/")].status is Status.OK
+    assert results[alpha.url("/app/projects")].reason == "client_rendered"
+
+
+async def test_a_single_page_apps_front_page_is_ok_and_costs_no_probe(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    alpha.fallback = app_shell()
+    alpha.route("/", app_shell())
+    results = await check([alpha.url("/")], settings)
+    assert (results[alpha.url("/")].status, probes(alpha)) == (Status.OK, 0)
