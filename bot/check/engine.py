@@ -173,7 +173,7 @@ class Checker:
     def __post_init__(self) -> None:
         # Built once per run, not per link: the settings derive it afresh on every access.
         object.__setattr__(self, "rules", self.settings.classify_rules)
-        object.__setattr__(self, "shells", ShellProbes(self.client, self.rules))
+        object.__setattr__(self, "shells", ShellProbes(self.client, self.rules, self.sleep))
         object.__setattr__(self, "deferred", [])
 
     def sent_validators(self, job: Job) -> tuple[str | None, str | None] | None:

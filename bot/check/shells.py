@@ -3,15 +3,17 @@ when a page of that host could be an app shell and cached for the run, and the t
 hosts served a page that differs from their shell.
 
 The probe goes through the run's one HTTP client (address guard on every hop, byte caps,
-timeouts) from inside the slot of the link that needed it, so it counts against that host's
-politeness limits like the link's own requests; concurrent links of one host wait for the same
-probe. A host none of whose pages could be a shell is never probed.
+timeouts) from inside the slot of the link that needed it, so it counts against the host's
+politeness limits like the link's own requests (and redirect hops), after the host's configured
+delay; concurrent links of one host wait for the same probe. A host none of whose pages could
+be a shell is never probed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.check.app_shell import ShellEvidence, origin_of, probe_url
@@ -19,7 +21,7 @@ from bot.check.classify import ClassifyRules, classify
 from bot.check.http import HttpClient
 from bot.check.observation import Observation, Verdict
 from bot.model import Status
-from bot.urls import is_home_page
+from bot.urls import host_of, is_home_page
 
 LIVE = frozenset({Status.OK, Status.REDIRECTED})
 
@@ -44,6 +46,7 @@ class ShellProbes:
 
     client: HttpClient
     rules: ClassifyRules
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     token: str = field(default_factory=lambda: secrets.token_hex(6))
     _probes: dict[str, Probe] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
@@ -62,6 +65,9 @@ class ShellProbes:
         return known
 
     async def _take(self, url: str) -> Probe:
+        delay = self.client.settings.delay_for(host_of(url))
+        if delay > 0:  # a host that asked for room between requests gets it before the probe
+            await self.sleep(delay)
         observation = await self.client.observe(probe_url(url, self.token), want_body=True)
         # Classified like any page: a made-up path that says "not found", redirects to the
         # front page or carries content is no shell, and has no fingerprint.

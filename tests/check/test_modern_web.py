@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.check.app_shell import PROBE_PREFIX
 from bot.check.engine import check_links, explain_url
 from bot.check.explain_text import explain_lines
-from bot.check.settings import CheckSettings
+from bot.check.settings import CheckSettings, DomainRule
 from bot.model import Hop, Link, LinkResult, Status, Via
 from tests.simweb import Gate, Handler, Page, Redirect, SimHost, SimWeb
 
@@ -332,3 +332,18 @@ async def test_a_single_page_apps_front_page_is_ok_and_costs_no_probe(
     alpha.route("/", app_shell())
     results = await check([alpha.url("/")], settings)
     assert (results[alpha.url("/")].status, probes(alpha)) == (Status.OK, 0)
+
+
+async def test_the_probe_waits_the_hosts_configured_delay(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    alpha.fallback = app_shell()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    polite = replace(settings, domains=(DomainRule(host=alpha.address, delay=0.75),))
+    report = await check_links([Link(alpha.url("/app/x"))], polite, sleep=sleep)
+    assert report.links[0].reason == "client_rendered"
+    assert waits == [0.75] and probes(alpha) == 1  # one link: the only wait is the probe's
