@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 from bot.check import page_text
 from bot.model import Via
-from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
+from bot.urls import (
+    InvalidURL,
+    normalize,
+    resolve_redirect,
+    scheme_of,
+    split_normal,
+    url_problem,
+)
 
 # A refresh due within this many seconds moves the reader; longer ones are pages that reload
 # themselves or say "you will be taken back in a minute" (hand-written moved pages use 0-5).
@@ -164,6 +171,6 @@ def _resolve(url: str, location: str) -> str | None:
 
 def _redirect(url: str, location: str, via: Via) -> ClientRedirect | None:
     target = _resolve(url, location)
-    if target is None or normalize(target) == normalize(url):
-        return None  # a page that reloads itself has not moved
+    if target is None or split_normal(target)[:3] == split_normal(url)[:3]:
+        return None  # a page that reloads itself (perhaps with a cache-busting query) stays
     return ClientRedirect(via, target)

@@ -82,6 +82,7 @@ def page(head: str = "", body: str = "<p>An article.</p>") -> str:
         page('<meta http-equiv="refresh" content="30; url=/new/page/">'),  # delayed: no move
         page('<meta http-equiv="refresh" content="300">'),  # a page that reloads itself
         page(f'<meta http-equiv="refresh" content="0; url={URL}">'),  # itself again
+        page(f'<meta http-equiv="refresh" content="0; url={URL}?reloaded=1">'),  # still itself
         page('<meta http-equiv="refresh" content="0; url=javascript:alert(1)">'),
         page('<meta http-equiv="refresh" content="0; url=mailto:a@example.org">'),
         page('<meta name="refresh" content="0; url=/new/page/">'),  # not http-equiv
@@ -92,7 +93,7 @@ def page(head: str = "", body: str = "<p>An article.</p>") -> str:
              'content="0; url=/no-javascript.html"></noscript>', '<div id="root"></div>'),
         page("An article that explains meta refresh: content=\"0; url=/x\" http-equiv=refresh"),
     ],
-    ids=["delayed", "reload", "self", "javascript", "mailto", "name", "comment", "in-script",
+    ids=["delayed", "reload", "self", "self-query", "javascript", "mailto", "name", "comment", "in-script",
          "spa-noscript", "text"],
 )
 def test_what_is_no_meta_refresh_move(body: str) -> None:
