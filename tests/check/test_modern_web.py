@@ -15,7 +15,9 @@ from bot.check.app_shell import PROBE_PREFIX
 from bot.check.engine import check_links, explain_url
 from bot.check.explain_text import explain_lines
 from bot.check.settings import CheckSettings, DomainRule
-from bot.model import Hop, Link, LinkResult, Status, Via
+from bot.curate.fixes import plan_fixes
+from bot.curate.settings import CurateSettings
+from bot.model import Hop, Link, LinkResult, Source, Status, Via
 from tests.simweb import Gate, Handler, Page, Redirect, SimHost, SimWeb
 
 
@@ -347,3 +349,43 @@ async def test_the_probe_waits_the_hosts_configured_delay(
     report = await check_links([Link(alpha.url("/app/x"))], polite, sleep=sleep)
     assert report.links[0].reason == "client_rendered"
     assert waits == [0.75] and probes(alpha) == 1  # one link: the only wait is the probe's
+
+
+# ---- all of it on one web ---------------------------------------------------------------------
+
+async def test_on_a_modern_web_dead_is_broken_moved_is_redirected_and_live_is_never_dead(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    docs, app, blog, plain = [await web.add_host(name) for name in ("docs", "app", "blog", "plain")]
+    docs.fallback = app_shell("Docs")  # server-rendered pages, a shell for every unknown path
+    docs.route("/guide/", LIVE_ARTICLE)
+    docs.route("/old-guide/", redirect_page("mkdocs", docs.url("/guide/")))
+    app.fallback = app_shell("App")  # shell only
+    blog.route("/2019/post", redirect_page("jekyll", blog.url("/posts/post")))
+    blog.route("/posts/post", LIVE_ARTICLE)
+    blog.route("/moved-away", redirect_page("hugo", plain.url("/article")))
+    blog.route("/about-404s", article("How to fix 404 errors | Blog", "Errors explained. " * 40))
+    blog.route("/404-de", article("Seite nicht gefunden", "Zurück"))
+    plain.route("/article", LIVE_ARTICLE)
+    plain.route("/short", Page("<html><head><title>Hi</title></head><body>Hi.</body></html>"))
+    expected = {
+        docs.url("/guide/"): (Status.OK, None),
+        docs.url("/removed/"): (Status.BROKEN, None),
+        docs.url("/old-guide/"): (Status.REDIRECTED, docs.url("/guide/")),
+        app.url("/projects/42"): (Status.BLOCKED, None),
+        blog.url("/2019/post"): (Status.REDIRECTED, blog.url("/posts/post")),
+        blog.url("/moved-away"): (Status.REDIRECTED, plain.url("/article")),
+        blog.url("/about-404s"): (Status.OK, None),
+        blog.url("/404-de"): (Status.BROKEN, None),
+        plain.url("/short"): (Status.OK, None),
+    }
+    sources = (Source("roadmap.yaml", 1),)
+    report = await check_links([Link(url, sources) for url in expected], settings, sleep=_instant)
+    got = {r.url: (r.status, r.final_url if r.status is Status.REDIRECTED else None)
+           for r in report.links}
+    assert got == expected
+    assert [probes(host) for host in (docs, app, blog, plain)] == [1, 1, 0, 0]
+    # Every move is a fix for the PR, like a 301 would be.
+    fixes = {fix.old: fix.new for fix in plan_fixes(report, None, CurateSettings())}
+    assert fixes == {url: final for url, (status, final) in expected.items()
+                     if status is Status.REDIRECTED}
