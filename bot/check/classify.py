@@ -14,7 +14,7 @@ Rules are tried in a fixed order; the first that speaks decides:
                                                                   `app-shell:client-rendered`
 8. permanent redirects to another URL, else ok                    `redirect:permanent`
    (a 200 page's own immediate meta refresh or script-only redirect counts as one:
-   `redirect:meta_refresh`, `redirect:script`)
+   `redirect:meta-refresh`, `redirect:script`)
 """
 
 from __future__ import annotations
@@ -553,7 +553,8 @@ def _redirects(page: Page, rules: ClassifyRules) -> Verdict | None:
         return None
     via = page.observation.hops[0].via
     if via is not Via.HTTP:
-        return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, f"redirect:{via.value}",
+        rule = "redirect:" + via.value.replace("_", "-")
+        return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, rule,
                        f"the page sends every reader to {target} ({VIA_WORDS[via]})")
     return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, "redirect:permanent",
                    f"moved permanently to {target}")

@@ -47,7 +47,7 @@ def test_a_page_that_redirects_by_itself_is_named_in_the_chain() -> None:
     lines = explain_lines(observation, classify(observation))
     assert f"redirects: {OLD} (200 meta refresh) -> {NEW}" in lines
     assert lines[-1] == ("verdict: redirected (permanent_redirect) — decided by rule "
-                         f"redirect:meta_refresh: the page sends every reader to {NEW} "
+                         f"redirect:meta-refresh: the page sends every reader to {NEW} "
                          "(an immediate meta refresh)")
 
 
