@@ -64,13 +64,17 @@ class ClientRedirect:
 def client_redirect(url: str, body: bytes, encoding: str | None = None) -> ClientRedirect | None:
     """The redirect the page at `url` gives by itself, or None. Cheap on ordinary pages: a
     byte search rules most of them out before anything is decoded."""
-    if any(body.find(word, 0, META_SCAN_CHARS) >= 0 for word in (b"efresh", b"EFRESH")):
+    if _holds(body, b"efresh", b"EFRESH") and _holds(body, b"quiv", b"QUIV"):  # http-equiv
         found = _meta_refresh(url, _decode(body[:META_SCAN_CHARS], encoding))
         if found is not None:
             return found
     if len(body) <= SCRIPT_PAGE_CHARS and b"location" in body:
         return _script_redirect(url, _decode(body, encoding))
     return None
+
+
+def _holds(body: bytes, lower: bytes, upper: bytes) -> bool:
+    return body.find(lower, 0, META_SCAN_CHARS) >= 0 or body.find(upper, 0, META_SCAN_CHARS) >= 0
 
 
 def _decode(body: bytes, encoding: str | None) -> str:
