@@ -42,10 +42,15 @@ _ATTRIBUTE = re.compile(
     r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _REFRESH = re.compile(r"\s*(\d+)(?:\.[\d.]*)?\s*(?:[;,]\s*)?(?:url\s*=\s*)?(.*)",
                       re.IGNORECASE | re.DOTALL)
-_NOSCRIPT = re.compile(r"<noscript\b[^>]*>(.*?)</noscript\s*>", re.IGNORECASE | re.DOTALL)
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_LINK = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
-                   re.IGNORECASE)
+# Like page_text's markup pattern, every element pattern may end at the end of the text and
+# every tag is bounded: an unclosed element costs one linear pass, not one per opening tag.
+_NOSCRIPT = re.compile(r"<noscript\b[^<>]{0,2000}>(.*?)(?:</noscript\s*>|\Z)",
+                       re.IGNORECASE | re.DOTALL)
+_SCRIPT = re.compile(r"<script\b([^<>]{0,2000})>(.*?)(?:</script\s*>|\Z)",
+                     re.IGNORECASE | re.DOTALL)
+_LINK = re.compile(
+    r"""<a\b[^<>]{0,2000}?\bhref\s*=\s*(?:"([^"<>]{0,2000})"|'([^'<>]{0,2000})'|([^\s"'<>]+))""",
+    re.IGNORECASE)
 _TARGET = r"""(["'])([^"'\\\s]+)\1"""
 _SCRIPT_FORMS = (
     re.compile(rf"(?:(?:window|document|self|top)\.)?location(?:\.href)?\s*=\s*{_TARGET}"),
