@@ -35,6 +35,7 @@ from simweb_bench import BROKEN_PREFIX, CONTROL_PREFIX, host_address
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PY_SPY = HERE / ".peers/venv/bin/py-spy"
+PROBE_PREFIX = "/roadmap-bot-probe-"  # bot/check/app_shell.py: the made-up path it probes
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Settings:
     slow_hosts: int
     slow_latency: float
     drip_hosts: int
+    shell_hosts: int
     tool_limit: float
     repeat: int
     tools: tuple[str, ...]
@@ -81,6 +83,7 @@ class Traffic:
     link_requests: int
     head_requests: int
     other_requests: int
+    probe_requests: int  # roadmap-bot's app-shell probes (part of other_requests)
     links_reached: int
     connections: int
     max_inflight: int
@@ -121,6 +124,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--slow-hosts", type=int, default=0, help="hosts with the slow latency")
     p.add_argument("--slow-latency-ms", type=float, default=5000.0)
     p.add_argument("--drip-hosts", type=int, default=0, help="hosts whose bodies never end")
+    p.add_argument("--shell-hosts", type=int, default=0, help="app-shell hosts (catch-all 200)")
     p.add_argument("--tool-limit", type=float, default=900.0, help="kill a tool after this")
     p.add_argument("--repeat", type=int, default=1, help="runs per tool (best one reported)")
     p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
@@ -134,7 +138,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     return Settings(
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
         a.per_host or a.cap, a.timeout, a.workers, a.broken, a.slow_hosts,
-        a.slow_latency_ms / 1000, a.drip_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
+        a.slow_latency_ms / 1000, a.drip_hosts, a.shell_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
         a.profile, a.nice,
     )  # fmt: skip
 
@@ -147,7 +151,7 @@ class SimWeb:
             sys.executable, str(HERE / "simweb_bench.py"), f"--hosts={s.hosts}",
             f"--latency-ms={s.latency * 1000}", f"--cap={s.cap}", f"--workers={s.workers}",
             f"--slow-hosts={s.slow_hosts}", f"--slow-latency-ms={s.slow_latency * 1000}",
-            f"--drip-hosts={s.drip_hosts}",
+            f"--drip-hosts={s.drip_hosts}", f"--shell-hosts={s.shell_hosts}",
             f"--max-seconds={s.tool_limit * (len(s.tools) * s.repeat + 1)}",
         ]  # fmt: skip
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -227,7 +231,7 @@ def server_cpu(stats: list[dict[str, Any]]) -> float:
 
 def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: float) -> Traffic:
     """Fold the server's counters into request totals and per-host completion times."""
-    link_req = head = other = max_inflight = connections = 0
+    link_req = head = other = probe = max_inflight = connections = 0
     reached: set[str] = set()
     fast_done: list[float] = []
     slow_done: list[float] = []
@@ -243,15 +247,16 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
                     reached.add(key)
                 else:
                     other += count
+                    probe += count if path.startswith(PROBE_PREFIX) else 0
                 head += count if method == "HEAD" else 0
             if host["first_arrival"] is not None:
                 arrivals.append(host["first_arrival"] - started)
             if host["last_done"] is not None:
                 done = host["last_done"] - started
-                (fast_done if host["kind"] == "fast" else slow_done).append(done)
+                (fast_done if host["kind"] in ("fast", "shell") else slow_done).append(done)
     cpu = server_cpu(stats) - cpu0
     return Traffic(
-        link_req, head, other, len(reached), connections, max_inflight, cpu,
+        link_req, head, other, probe, len(reached), connections, max_inflight, cpu,
         min(arrivals, default=None), max(fast_done, default=None), max(slow_done, default=None),
     )  # fmt: skip
 
@@ -305,6 +310,7 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
     scenario = ", ".join(
         [f"{s.slow_hosts} slow host(s)"] * bool(s.slow_hosts)
         + [f"{s.drip_hosts} drip host(s)"] * bool(s.drip_hosts)
+        + [f"{s.shell_hosts} app-shell host(s)"] * bool(s.shell_hosts)
     ) or "healthy"
     return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
 
@@ -334,10 +340,10 @@ def table(rows: list[Row], s: Settings) -> str:
     head = (
         "| tool | scenario | wall s | median wall s | x ideal | CPU s (sys) | server CPU s | "
         "peak RSS MB | req/link | HEAD | "
-        "other req | links reached | connections | max per-host conc. | first request s | "
+        "other req | probe req/link | links reached | connections | max per-host conc. | first request s | "
         "fast hosts done s | "
         "healthy->broken | healthy->error | broken missed | exit | load |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
     )
     lines = [head]
     for r in rows:
@@ -349,6 +355,7 @@ def table(rows: list[Row], s: Settings) -> str:
             f"{fmt(t.server_cpu_s)} | "
             f"{fmt(m.max_rss_mb, 0)} | "
             f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
+            f"{fmt(t.probe_requests / s.links, 4)} | "
             f"{t.links_reached}/{s.links} | {t.connections} | {t.max_inflight} | "
             f"{fmt(t.first_request_s)} | {fmt(t.fast_done_s)} | "
             f"{r.failed_healthy} | {r.errors_healthy} | {r.missed_broken} | {m.exit_code} | "
@@ -364,7 +371,7 @@ def describe(s: Settings, plan: Plan) -> str:
         f"{s.links} links over {s.hosts} hosts, latency {s.latency * 1000:.0f} ms, server cap "
         f"{s.cap}/host; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
         f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
-        f"drip hosts {s.drip_hosts}; "
+        f"drip hosts {s.drip_hosts}; app-shell hosts {s.shell_hosts}; "
         f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"
     )
 

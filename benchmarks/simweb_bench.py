@@ -7,7 +7,10 @@ at most `cap` requests at a time (a semaphore: the rest queue, as on a real thro
 Paths under `/gone/` answer 404 (the known-broken links); everything else is a small
 200 HTML page. Hosts 0..K-1 can be made slow (`--slow-hosts`, a long latency), the next
 `--drip-hosts` hostile: a 200 head, then a body that drips one chunk every 100 ms and never
-ends (bounded by DRIP_LIMIT_S or the client hanging up).
+ends (bounded by DRIP_LIMIT_S or the client hanging up); the next `--shell-hosts` are
+single-page-app hosts with a catch-all: their `/docs/` pages are short and load a script (so
+each could be an app shell, and a careful checker probes the host once), and every other path,
+`/gone/` included, answers 200 with the same app shell (the known-broken links are soft 404s).
 
 The hosts are sharded over `--workers` processes (host i belongs to worker i % W), so each
 host's semaphore lives in exactly one process and the cap is exact. Each worker counts
@@ -48,6 +51,13 @@ PAGE = (
     "<body><h1>Simulated page</h1><p>A healthy page of the benchmark web.</p></body></html>"
 )
 NOT_FOUND = "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"
+SHELL_PAGE = PAGE.replace("</head>", '<script src="/assets/app.js"></script></head>')
+APP_SHELL = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8><title>Simulated app</title>"
+    '<script type=module src="/assets/index-4f2a9c.js"></script></head>'
+    "<body><noscript>Enable JavaScript to run this app.</noscript><div id=root></div></body></html>"
+)
+DOCS_PREFIX = "/docs/"
 DRIP_INTERVAL_S = 0.1
 DRIP_LIMIT_S = 120.0
 
@@ -128,6 +138,7 @@ class WorkerConfig:
     slow_hosts: int
     slow_latency: float
     drip_hosts: int
+    shell_hosts: int
     max_seconds: float
 
     def my_hosts(self) -> list[int]:
@@ -135,10 +146,13 @@ class WorkerConfig:
         return list(range(self.worker, self.hosts, self.workers))
 
     def kind_of(self, index: int) -> str:
-        """Hosts 0..slow_hosts-1 are slow, the next drip_hosts drip, the rest are fast."""
+        """Hosts 0..slow_hosts-1 are slow, the next drip_hosts drip, the next shell_hosts are
+        app-shell hosts, the rest are fast."""
         if index < self.slow_hosts:
             return "slow"
-        return "drip" if index < self.slow_hosts + self.drip_hosts else "fast"
+        if index < self.slow_hosts + self.drip_hosts:
+            return "drip"
+        return "shell" if index < self.slow_hosts + self.drip_hosts + self.shell_hosts else "fast"
 
     def latency_of(self, index: int) -> float:
         """How long the host takes before it answers."""
@@ -171,7 +185,7 @@ def make_app(config: WorkerConfig) -> web.Application:
                     return await drip(request)
         finally:
             state.depart()
-        return page_response(request.path)
+        return page_response(request.path, state.kind == "shell")
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", serve)
@@ -199,10 +213,14 @@ def local_address(request: web.Request) -> str:
     return str(sockname[0]) if sockname else ""
 
 
-def page_response(path: str) -> web.Response:
-    """A 404 for the known-broken paths, a small HTML page for everything else."""
+def page_response(path: str, shell: bool = False) -> web.Response:
+    """A 404 for the known-broken paths, a small HTML page for everything else; on an
+    app-shell host, a scripted page under /docs/ and the app shell everywhere else."""
     # LinkChecker only goes past 10 requests/s per host when the server opts in with this header.
     headers = {"LinkChecker": "benchmark"}
+    if shell:
+        text = SHELL_PAGE.format(path=path) if path.startswith(DOCS_PREFIX) else APP_SHELL
+        return web.Response(text=text, content_type="text/html", headers=headers)
     if path.startswith(BROKEN_PREFIX):
         return web.Response(status=404, text=NOT_FOUND, content_type="text/html", headers=headers)
     return web.Response(text=PAGE.format(path=path), content_type="text/html", headers=headers)
@@ -264,6 +282,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--slow-hosts", type=int, default=0, help="hosts 0..K-1 are slow")
     parser.add_argument("--slow-latency-ms", type=float, default=5000.0)
     parser.add_argument("--drip-hosts", type=int, default=0, help="hosts with endless bodies")
+    parser.add_argument("--shell-hosts", type=int, default=0, help="app-shell (catch-all) hosts")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop by itself")
     parser.add_argument("--worker", type=int, default=-1, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -281,6 +300,7 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         slow_hosts=args.slow_hosts,
         slow_latency=args.slow_latency_ms / 1000,
         drip_hosts=args.drip_hosts,
+        shell_hosts=args.shell_hosts,
         max_seconds=args.max_seconds,
     )
 

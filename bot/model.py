@@ -47,6 +47,7 @@ class Reason(StrEnum):
     PRIVATE_ADDRESS = "private_address"
     INVALID_URL = "invalid_url"
     VIDEO_REMOVED = "video_removed"
+    CLIENT_RENDERED = "client_rendered"
 
 
 def http_reason(code: int) -> str:
@@ -81,12 +82,23 @@ class Link:
     sources: tuple[Source, ...] = ()
 
 
+class Via(StrEnum):
+    """How a redirect was given: by the HTTP answer (3xx + Location), or by a 200 page itself
+    (an immediate meta refresh, a script-only redirect)."""
+
+    HTTP = "http"
+    META_REFRESH = "meta_refresh"
+    SCRIPT = "script"
+
+
 @dataclass(frozen=True, slots=True)
 class Hop:
-    """One redirect answer: the URL that was requested and the status it gave."""
+    """One redirect answer: the URL that was requested, the status it gave, and how it sent
+    the reader on (a page's own redirect answers 200)."""
 
     url: str
     status: int
+    via: Via = Via.HTTP
 
 
 @dataclass(frozen=True, slots=True)

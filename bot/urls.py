@@ -90,9 +90,17 @@ def _split_port(hostport: str) -> tuple[str, str]:
 
 
 def _normal_host(host: str) -> str:
+    # As WHATWG orders it: the name to ASCII first (U+00B2 '²' becomes '2'), then a host
+    # that ends in a number is read as an IPv4 address.
+    ascii_host = _ascii_host(host)
+    if ends_in_a_number(ascii_host):
+        return whatwg_ipv4(ascii_host) or ascii_host
+    return ascii_host
+
+
+def _ascii_host(host: str) -> str:
     if host.isascii():
-        host = host.translate(_ASCII_LOWER)
-        return (whatwg_ipv4(host) or host) if ends_in_a_number(host) else host
+        return host.translate(_ASCII_LOWER)
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):

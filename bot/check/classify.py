@@ -10,7 +10,11 @@ Rules are tried in a fixed order; the first that speaks decides:
 5. a redirect that ends on a sign-in page                         `login:<name>`
 6. non-2xx final statuses (the status table)                      `status-table:<code>`
 7. on 2xx pages: parked domains, removed videos, soft 404s        `parked:` `site:` `soft-404:`
+   and app shells no different from a made-up path on their host  `soft-404:app-shell`,
+                                                                  `app-shell:client-rendered`
 8. permanent redirects to another URL, else ok                    `redirect:permanent`
+   (a 200 page's own immediate meta refresh or script-only redirect counts as one:
+   `redirect:meta-refresh`, `redirect:script`)
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 from bot import urls
-from bot.check import page_text
+from bot.check import app_shell, page_text
+from bot.check.app_shell import ShellEvidence
 from bot.check.observation import Failure, Observation, Verdict
 from bot.check.signatures import (
     BOT_PROTECTION,
@@ -40,8 +45,8 @@ from bot.check.signatures import (
     StatusRule,
     status_class_rule,
 )
-from bot.model import Hop, Reason, Status
-from bot.urls import host_matches, host_of, normalize, same_site, same_site_home
+from bot.model import Hop, Reason, Status, Via
+from bot.urls import host_matches, host_of, is_home_page, normalize, same_site, same_site_home
 
 PERMANENT = frozenset({301, 308})
 ANY_HOST = "*"
@@ -107,8 +112,9 @@ class Page:
     """The final answer as the rules read it: status, lowercased headers, decoded text,
     title and headings; the text is decoded and scanned only when a rule asks for it."""
 
-    def __init__(self, observation: Observation) -> None:
+    def __init__(self, observation: Observation, shell: ShellEvidence | None = None) -> None:
         self.observation = observation
+        self.shell = shell
         self.url = observation.final_url or observation.url
         self.code = observation.final_status or 0
         self.headers = {name.lower(): value for name, value in observation.final_headers.items()}
@@ -144,6 +150,15 @@ class Page:
     def visible(self) -> str | None:
         """The page's visible text, or None when the page is too long to be a stub."""
         return page_text.visible_text(self.text, SHORT_PAGE_CHARS)
+
+    @cached_property
+    def shell_print(self) -> str | None:
+        """The page's app-shell fingerprint, or None when it cannot be an app shell."""
+        if not (200 <= self.code < 300 and self.text):
+            return None
+        if not app_shell.could_be_shell(self.visible, self.head_lowered):
+            return None
+        return app_shell.fingerprint(self.text, self.url)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -182,14 +197,29 @@ def _meta_charset(body: bytes) -> str | None:
 Rule = Callable[[Page, ClassifyRules], Verdict | None]
 
 
-def classify(observation: Observation, rules: ClassifyRules = DEFAULT_RULES) -> Verdict:
-    """The verdict on one URL from what the engine observed."""
-    page = Page(observation)
+def classify(
+    observation: Observation, rules: ClassifyRules = DEFAULT_RULES,
+    shell: ShellEvidence | None = None,
+) -> Verdict:
+    """The verdict on one URL from what the engine observed, and what a made-up path on its
+    host answered when the engine probed it (`shell`)."""
+    page = Page(observation, shell)
     for rule in RULES:
         verdict = rule(page, rules)
         if verdict is not None:
-            return verdict
+            return _shell_cue(verdict, page)
     raise AssertionError("the last rule always decides")  # pragma: no cover
+
+
+def _shell_cue(verdict: Verdict, page: Page) -> Verdict:
+    """`verdict` with the page's shell fingerprint when only a probe of its host could tell
+    whether the page is real (a live-looking page that could be an app shell)."""
+    if page.shell is not None or verdict.status not in (Status.OK, Status.REDIRECTED):
+        return verdict
+    if is_home_page(page.url):
+        return verdict  # a site's front page that answers is alive, shell or not
+    fingerprint = page.shell_print
+    return verdict if fingerprint is None else replace(verdict, shell_print=fingerprint)
 
 
 def _failure(page: Page, rules: ClassifyRules) -> Verdict | None:
@@ -427,6 +457,22 @@ def _soft_404(page: Page, rules: ClassifyRules) -> Verdict | None:
     return _soft_404_short_body(page)
 
 
+def _app_shell(page: Page, rules: ClassifyRules) -> Verdict | None:
+    evidence = page.shell
+    if evidence is None or evidence.probe_print is None:
+        return None  # not probed, or the made-up path got a real 404 or a real page
+    if page.shell_print != evidence.probe_print:
+        return None  # the page differs from what the host says for a path it does not know
+    same = (f"indistinguishable from the made-up path {evidence.probe_url} (HTTP "
+            f"{evidence.probe_status}, app shell {evidence.probe_print})")
+    if evidence.differing_page:
+        return Verdict(Status.BROKEN, Reason.SOFT_404, "soft-404:app-shell",
+                       f"{same}, while {evidence.differing_page} on this host differs")
+    return Verdict(Status.BLOCKED, Reason.CLIENT_RENDERED, "app-shell:client-rendered",
+                   f"{same}, and so is every page of this host seen in this run: only a "
+                   "browser running its scripts could tell a live page from a missing one")
+
+
 def _any_of(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{pattern})" for pattern in patterns)
 
@@ -441,7 +487,9 @@ _STRONG_MARKERS = tuple((marker.name, re.compile(rf"(?<!\w)(?:{marker.pattern})(
                         for marker in _STRONG)
 _ANY_STRONG_MARKER = re.compile(
     rf"(?<!\w)(?:{_any_of(marker.pattern for marker in _STRONG)})(?!\w)", re.I)
-_NOT_WORD = re.compile(r"[^\w']+")
+# Combining marks are no word characters to `re`, yet Thai, Hebrew and Arabic words carry them
+# (and Persian a zero-width non-joiner): they are kept, or "ไม่พบหน้า" would fall apart.
+_NOT_WORD = re.compile(r"[^\w'\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0e31-\u0e4e\u200c]+")
 
 
 def _soft_404_short_body(page: Page) -> Verdict | None:
@@ -480,13 +528,19 @@ def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | No
     return None
 
 
+def is_permanent(hop: Hop) -> bool:
+    """A 301/308, or a page's own immediate redirect: what static-site generators write for
+    a moved page (Jekyll's redirect-from, Hugo aliases) where they cannot send a 301."""
+    return hop.status in PERMANENT or hop.via is not Via.HTTP
+
+
 def permanent_target(observation: Observation) -> str | None:
-    """The replacement URL for a link that moved for good: where the leading run of 301/308
+    """The replacement URL for a link that moved for good: where the leading run of permanent
     hops leads. A chain that starts with a temporary hop keeps the original (it is the
     stable entry point); a target that normalises to the original is no move at all."""
     hops: tuple[Hop, ...] = observation.hops
     run = 0
-    while run < len(hops) and hops[run].status in PERMANENT:
+    while run < len(hops) and is_permanent(hops[run]):
         run += 1
     if run == 0:
         return None
@@ -501,8 +555,17 @@ def _redirects(page: Page, rules: ClassifyRules) -> Verdict | None:
     if urls.front_page_layout(page.observation.url, target):  # ok; the hops stay in the report
         return Verdict(Status.OK, _http(page.code), "redirect:front-page-layout",
                        f"the front page leads to {target} on its own site: layout, not a move")
+    via = page.observation.hops[0].via
+    if via is not Via.HTTP:
+        rule = "redirect:" + via.value.replace("_", "-")
+        return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, rule,
+                       f"the page sends every reader to {target} ({VIA_WORDS[via]})")
     return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, "redirect:permanent",
                    f"moved permanently to {target}")
+
+
+VIA_WORDS = {Via.HTTP: "HTTP redirect", Via.META_REFRESH: "an immediate meta refresh",
+             Via.SCRIPT: "a script-only redirect"}
 
 
 def _success(page: Page, rules: ClassifyRules) -> Verdict:
@@ -522,6 +585,7 @@ RULES: tuple[Rule, ...] = (
     _parked,
     _site_removed,
     _soft_404,
+    _app_shell,
     _redirects,
     _success,
 )

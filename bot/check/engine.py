@@ -24,12 +24,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from bot.check.app_shell import ShellComparison
 from bot.check.classify import ClassifyRules, classify
 from bot.check.http import HttpClient, checked_url, open_client
 from bot.check.inconclusive import run_health, unproven
 from bot.check.observation import Exchange, Failure, Observation, Verdict
 from bot.check.results import skipped_result, to_link_result
 from bot.check.settings import CheckSettings
+from bot.check.shells import Probe, ShellProbes, is_html_success
 from bot.model import Link, LinkResult, PageSnapshot, Reason, Report
 from bot.urls import host_key, host_of, scheme_of
 
@@ -120,12 +122,6 @@ def response_validators(
     return {key: value for key, value in found.items() if value}
 
 
-def is_html_success(observation: Observation) -> bool:
-    status = observation.final_status or 0
-    content_type = observation.final_headers.get("content-type", "").lower()
-    return 200 <= status < 300 and ("html" in content_type or not content_type)
-
-
 def deadline_observation(url: str) -> Observation:
     exchange = Exchange("GET", url, failure=Failure.DEADLINE, detail="the run's deadline passed")
     return Observation(url=url, exchanges=(exchange,), failure=Failure.DEADLINE)
@@ -169,10 +165,16 @@ class Checker:
     sleep: Sleep = asyncio.sleep
     jitter: Callable[[], float] = random.random
     rules: ClassifyRules = field(init=False)
+    shells: ShellProbes = field(init=False)
+    # Links that look exactly like their host's made-up path: judged once the run has seen
+    # the host's other pages (does any differ?), see `conclude` and `settle`.
+    deferred: list[tuple[Job, Observation, Probe]] = field(init=False)
 
     def __post_init__(self) -> None:
         # Built once per run, not per link: the settings derive it afresh on every access.
         object.__setattr__(self, "rules", self.settings.classify_rules)
+        object.__setattr__(self, "shells", ShellProbes(self.client, self.rules, self.sleep))
+        object.__setattr__(self, "deferred", [])
 
     def sent_validators(self, job: Job) -> tuple[str | None, str | None] | None:
         return self.validators.get(job.link.url) or self.validators.get(job.target)
@@ -202,8 +204,34 @@ class Checker:
             outcome = await self.attempt(outcome.job)
         return outcome
 
-    def result(self, job: Job, observation: Observation) -> LinkResult:
+    async def conclude(self, job: Job, observation: Observation) -> LinkResult | None:
+        """The link's result; None when it waits for `settle` (an app shell like its host's
+        made-up path, which only the host's other pages can tell dead or unjudgeable)."""
         verdict = self.verdict(observation)
+        if verdict.shell_print is None:
+            self.shells.saw(observation, verdict)
+            return self.result(job, observation, verdict)
+        probe = await self.shells.probe(observation.final_url or observation.url)
+        if probe.fingerprint == verdict.shell_print:
+            self.deferred.append((job, observation, probe))
+            return None
+        self.shells.saw(observation, verdict)  # it differs from the shell: a real page
+        return self.result(job, observation, verdict)
+
+    def settle(self) -> list[tuple[int, LinkResult]]:
+        """The deferred links, judged with everything the run saw of their hosts."""
+        settled = []
+        for job, observation, probe in self.deferred:
+            url = observation.final_url or observation.url
+            verdict = classify(observation, self.rules, self.shells.evidence(url, probe))
+            settled.append((job.index, self.result(job, observation, verdict)))
+        self.deferred.clear()
+        return settled
+
+    def result(
+        self, job: Job, observation: Observation, verdict: Verdict | None = None
+    ) -> LinkResult:
+        verdict = verdict or self.verdict(observation)
         metadata = self.metadata(observation, verdict, self.sent_validators(job))
         if job.remap:
             metadata["checked_as"] = job.target
@@ -296,11 +324,12 @@ class Scheduler:
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
-            self._finish(job, self._checker.result(job, outcome))
+            self._finish(job, await self._checker.conclude(job, outcome))
             self._give_back(lane)
 
-    def _finish(self, job: Job, result: LinkResult) -> None:
-        self._on_result(job.index, result)
+    def _finish(self, job: Job, result: LinkResult | None) -> None:
+        if result is not None:  # None: deferred, settled after the run
+            self._on_result(job.index, result)
         self._done += 1
         if self._done == self._total:
             for _ in range(self._workers):
@@ -389,8 +418,16 @@ async def check_links(
                 async with asyncio.timeout(settings.run_deadline):
                     await scheduler.run()
             except TimeoutError:
+                _settle(checker, record)
                 _fill_deadline(links, results, checker, record)
+            else:
+                _settle(checker, record)
     return _report(inputs, generated_at, results)
+
+
+def _settle(checker: Checker, record: Callable[[int, LinkResult], None]) -> None:
+    for index, result in checker.settle():
+        record(index, result)
 
 
 @contextmanager
@@ -433,10 +470,20 @@ def _report(
 
 async def explain_url(
     url: str, settings: CheckSettings, *, clock: Clock = utc_now, sleep: Sleep = asyncio.sleep
-) -> tuple[Observation, Verdict]:
-    """Observe one URL with every exchange recorded, and the verdict drawn from it."""
+) -> tuple[Observation, Verdict, ShellComparison | None]:
+    """Observe one URL with every exchange recorded, and the verdict drawn from it; when the
+    page could be an app shell, the probe of its host and the comparison too. `explain` sees
+    no other page of the host, so a page like its host's made-up path is `client_rendered`
+    here even where the nightly run, which saw a differing page, calls it a soft 404."""
     async with open_client(settings) as client:
         checker = Checker(client, settings, clock=clock, sleep=sleep)
         target, _ = settings.remap(checked_url(url)[0])
         observation = await checker.observe(target)
-        return observation, checker.verdict(observation)
+        verdict = checker.verdict(observation)
+        if verdict.shell_print is None:
+            return observation, verdict, None
+        final = observation.final_url or observation.url
+        probe = await checker.shells.probe(final)
+        evidence = checker.shells.evidence(final, probe)
+        comparison = ShellComparison(probe.observation, verdict.shell_print, evidence)
+        return observation, classify(observation, checker.rules, evidence), comparison

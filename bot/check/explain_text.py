@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot.check.app_shell import ShellComparison
 from bot.check.observation import Exchange, Observation, Verdict
+from bot.model import Via
 
 # Response headers worth showing, in this order: they are what the rules look at.
 SHOWN_HEADERS = (
@@ -17,8 +19,11 @@ MAX_VALUE = 160
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def explain_lines(observation: Observation, verdict: Verdict) -> list[str]:
-    """Plain-text lines explaining how `verdict` was reached for `observation`."""
+def explain_lines(
+    observation: Observation, verdict: Verdict, shell: ShellComparison | None = None
+) -> list[str]:
+    """Plain-text lines explaining how `verdict` was reached for `observation`, with the
+    probe of its host when the page could be an app shell."""
     lines = [f"url: {observation.url}"]
     for exchange in observation.exchanges:
         lines.extend(exchange_lines(exchange))
@@ -26,7 +31,29 @@ def explain_lines(observation: Observation, verdict: Verdict) -> list[str]:
         lines.append("no request was made")
     lines.extend(_chain_lines(observation))
     lines.append(_final_line(observation))
+    if shell is not None:
+        lines.extend(shell_lines(shell))
     lines.append(verdict_line(verdict))
+    return lines
+
+
+def shell_lines(shell: ShellComparison) -> list[str]:
+    """The probe of a made-up path on the page's host, and how the page compares with it."""
+    evidence = shell.evidence
+    lines = ["app-shell probe (the page could be an app shell; a made-up path on its host):"]
+    lines.extend("    " + line for exchange in shell.probe.exchanges
+                 for line in exchange_lines(exchange))
+    if evidence.probe_print is None:
+        status = evidence.probe_status if evidence.probe_status is not None else "no answer"
+        lines.append(f"app-shell comparison: the made-up path is no app shell (HTTP {status}): "
+                     "the page is judged on what it says")
+        return lines
+    same = shell.page_print == evidence.probe_print
+    lines.append(f"app-shell comparison: page {shell.page_print}, made-up path "
+                 f"{evidence.probe_print}: {'indistinguishable' if same else 'different'}")
+    if same:
+        other = evidence.differing_page or "none (explain sees only this page of the host)"
+        lines.append(f"app-shell other pages of the host that differ: {other}")
     return lines
 
 
@@ -65,9 +92,13 @@ def _clean(value: str, limit: int = MAX_VALUE) -> str:
 def _chain_lines(observation: Observation) -> list[str]:
     if not observation.hops:
         return []
-    steps = [f"{hop.url} ({hop.status})" for hop in observation.hops]
+    steps = [f"{hop.url} ({hop.status}{_via(hop.via)})" for hop in observation.hops]
     end = observation.final_url or "?"
     return [f"redirects: {' -> '.join(steps)} -> {end}"]
+
+
+def _via(via: Via) -> str:
+    return "" if via is Via.HTTP else " " + via.value.replace("_", " ")
 
 
 def _final_line(observation: Observation) -> str:

@@ -27,9 +27,10 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from bot.check.client_redirect import client_redirect
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.settings import CheckSettings, RequestMethod
-from bot.model import Hop
+from bot.model import Hop, Via
 from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
 
 # normalize() is pure but not cheap, and one URL passes planning, the redirect walk and the
@@ -362,10 +363,12 @@ class HttpClient:
             walk.exchanges.extend(exchanges)
             if answer is None:
                 return walk.observation(start, current, failure=exchanges[-1].failure)
-            target = _redirect_target(current, answer)
+            target, via = _redirect_target(current, answer), Via.HTTP
+            if target is None:
+                target, via = _page_redirect(current, answer)
             if target is None:
                 return walk.observation(start, current, answer=answer)
-            stop = walk.hop(current, answer, target, self._settings.max_redirects)
+            stop = walk.hop(current, answer, target, self._settings.max_redirects, via)
             if stop is not None:
                 return walk.observation(start, current, answer=answer, stop=stop)
             current = target
@@ -423,6 +426,20 @@ def _request_url(url: str) -> URL:
     return URL(normal, encoded=True)
 
 
+def _page_redirect(current: str, answer: Answer) -> tuple[str | None, Via]:
+    # Only a successful HTML page moves its readers this way (an error page that refreshes
+    # to the front page is judged by its status).
+    content_type = answer.headers.get("content-type", "").lower()
+    if not (200 <= answer.status < 300 and answer.body) or not (
+        "html" in content_type or not content_type
+    ):
+        return None, Via.HTTP
+    found = client_redirect(current, answer.body, answer.encoding)
+    if found is None:
+        return None, Via.HTTP
+    return checked_url(found.target)[0], found.via
+
+
 def _redirect_target(current: str, answer: Answer) -> str | None:
     if answer.status not in REDIRECT_STATUSES:
         return None
@@ -457,13 +474,14 @@ class _Walk:
     last_cookie_hop: int = -1
 
     def hop(
-        self, current: str, answer: Answer, target: str, max_redirects: int
+        self, current: str, answer: Answer, target: str, max_redirects: int,
+        via: Via = Via.HTTP,
     ) -> _Stop | None:
         """Record a redirect; a `_Stop` when the walk must end here."""
         self.seen.setdefault(current, len(self.hops))
         if "set-cookie" in answer.headers:
             self.last_cookie_hop = len(self.hops)
-        self.hops.append(Hop(url=current, status=answer.status))
+        self.hops.append(Hop(url=current, status=answer.status, via=via))
         problem = checked_url(target)[1]
         if problem is not None:
             failure = _bad_target_failure(target)

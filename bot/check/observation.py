@@ -70,3 +70,6 @@ class Verdict:
     reason: str
     rule: str
     detail: str = ""
+    # The page's app-shell fingerprint when it could be one and nothing was known about its
+    # host: the engine's cue to probe the host and ask again (see app_shell.py).
+    shell_print: str | None = None

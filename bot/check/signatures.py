@@ -223,6 +223,62 @@ SOFT_404_MARKERS: tuple[Marker, ...] = (
     Marker("pl-not-found", r"(?:nie znaleziono strony|strona nie (?:została znaleziona|istnieje))"),
     Marker("tr-not-found", r"sayfa bulunamadı"),
     Marker("ko-not-found", r"페이지를 찾을 수 없습니다"),
+    # The rest of the web's 30 most used content languages (W3Techs), and the phrasings the
+    # languages above were missing. Text is matched lowercased, punctuation turned to spaces.
+    Marker("ja-404", r"エラー\s*404|404\s*エラー", strong=False),
+    Marker("zh-404", r"(?:错误|錯誤)\s*404|404\s*(?:错误|錯誤)", strong=False),
+    Marker("ko-does-not-exist",
+           r"(?:요청하신 )?페이지가 존재하지 않습니다|존재하지 않는 페이지(?:입니다)?"),
+    Marker("ko-404", r"(?:오류|에러)\s*404|404\s*(?:오류|에러)", strong=False),
+    Marker("pl-404", r"błąd\s*404", strong=False),
+    Marker("tr-does-not-exist", r"(?:aradığınız )?sayfa (?:mevcut değil|bulunmamaktadır)"),
+    Marker("tr-404", r"hata\s*404|404\s*hatası", strong=False),
+    Marker("fa-not-found", r"(?:خطای\s*(?:404|۴۰۴)\s*)?صفحه(?: مورد نظر| درخواستی)?"
+           r" (?:پیدا نشد|[يی]افت نشد|وجود ندارد)"),
+    Marker("fa-404", r"خطای\s*(?:404|۴۰۴)", strong=False),
+    Marker("vi-not-found",
+           r"(?:lỗi\s*404\s*)?(?:không tìm thấy trang(?: này)?|trang (?:này )?không tồn tại)"),
+    Marker("vi-404", r"lỗi\s*404", strong=False),
+    Marker("id-not-found",
+           r"(?:halaman (?:yang anda cari )?tidak (?:ditemukan|tersedia)"
+           r"|(?:maaf )?halaman tidak dapat ditemukan)"),
+    Marker("id-404", r"(?:kesalahan|galat)\s*404", strong=False),
+    Marker("cs-not-found", r"(?:chyba\s*404\s*)?(?:požadovaná )?stránka (?:nenalezena"
+           r"|nebyla nalezena|neexistuje)"),
+    Marker("cs-sk-404", r"chyba\s*404", strong=False),  # Czech and Slovak alike
+    Marker("uk-not-found", r"(?:помилка\s*404\s*)?сторінк[уа] не (?:знайдено|знайдена|існує)"),
+    Marker("uk-404", r"помилка\s*404", strong=False),
+    Marker("hu-not-found", r"(?:a keresett |az )?oldal nem (?:található|létezik)"),
+    Marker("hu-404", r"hiba\s*404|404 es hiba", strong=False),
+    Marker("sv-not-found",
+           r"sidan (?:du söker )?(?:hittades inte|kunde inte hittas|finns inte)"),
+    Marker("sv-404", r"fel\s*404|404\s*fel", strong=False),
+    Marker("ar-not-found",
+           r"(?:عذرا )?(?:الصفحة (?:المطلوبة )?غير موجودة|لم يتم العثور على الصفحة(?: المطلوبة)?)"),
+    Marker("ar-404", r"خطأ\s*404", strong=False),
+    Marker("ro-not-found", r"(?:eroare\s*404\s*)?(?:pagina nu a fost g[ăa]sit[ăa]"
+           r"|pagina nu exist[ăa]|pagin[ăa] neg[ăa]sit[ăa])"),
+    Marker("ro-404", r"eroare\s*404", strong=False),
+    Marker("el-not-found",
+           r"(?:σφ[άα]λμα\s*404\s*)?(?:η )?σελ[ίι]δα δεν (?:βρ[έε]θηκε|υπ[άα]ρχει)"),
+    Marker("el-404", r"σφ[άα]λμα\s*404", strong=False),
+    Marker("da-not-found", r"(?:fejl\s*404\s*)?(?:siden (?:blev ikke fundet|findes ikke)"
+           r"|side ikke fundet)"),
+    Marker("da-404", r"fejl\s*404", strong=False),
+    Marker("fi-not-found", r"(?:virhe\s*404\s*)?sivua ei (?:löytynyt|löydy|ole olemassa)"),
+    Marker("fi-404", r"virhe\s*404", strong=False),
+    Marker("he-not-found", r"(?:שגיאה\s*404\s*)?(?:ה)?(?:דף|עמוד)(?: המבוקש)?"
+           r" (?:לא נמצא|אינו קיים|לא קיים)"),
+    Marker("he-404", r"שגיאה\s*404", strong=False),
+    Marker("sk-not-found", r"(?:požadovaná )?stránka (?:sa nenašla|nebola nájdená|nenájdená)"),
+    Marker("th-not-found", r"(?:ข้อผิดพลาด\s*404\s*)?(?:ไม่พบหน้า(?:นี้|เว็บ|ที่คุณต้องการ)?"
+           r"|หน้านี้ไม่มีอยู่)"),
+    Marker("th-404", r"ข้อผิดพลาด\s*404", strong=False),
+    Marker("bg-not-found", r"(?:грешка\s*404\s*)?страницата не (?:е намерена|съществува)"),
+    Marker("bg-404", r"грешка\s*404", strong=False),
+    Marker("nb-not-found", r"(?:feil\s*404\s*)?(?:siden (?:finnes ikke|ble ikke funnet)"
+           r"|fant ikke siden)"),
+    Marker("nb-404", r"feil\s*404", strong=False),
 )
 
 # How a title is split into segments before matching a marker against a whole segment.

@@ -30,8 +30,9 @@ def run(args: argparse.Namespace) -> int:
         observation = Observation(url=strip_userinfo(args.url))
         verdict = Verdict(skipped.status, skipped.reason, f"prescreen:{skipped.reason}",
                           "not requested: " + skipped.reason.replace("_", " "))
+        shell = None
     else:
-        observation, verdict = asyncio.run(explain_url(args.url, settings))
-    for line in explain_lines(observation, verdict):
+        observation, verdict, shell = asyncio.run(explain_url(args.url, settings))
+    for line in explain_lines(observation, verdict, shell):
         print(line)
     return 1 if verdict.status is Status.BROKEN else 0

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from bot.curate.escape import code
 from bot.curate.model import Fix, FixKind, Place
 from bot.curate.settings import CurateSettings
-from bot.model import LinkResult, Report, Status
+from bot.model import LinkResult, Report, Status, Via
 
 # Parameters that only say where a click came from, on every host.
 TRACKING_EVERYWHERE = frozenset(
@@ -129,12 +129,12 @@ def _redirect(
     final = result.final_url
     if result.status is not Status.REDIRECTED or not final or not safe_redirect(result.url, final):
         return None
-    first = result.redirects[0].status if result.redirects else 301
-    return (
-        final,
-        FixKind.REDIRECT,
-        f"{first} permanent redirect from {code(result.url)} to {code(final)}",
-    )
+    first = result.redirects[0] if result.redirects else None
+    if first is None or first.via is Via.HTTP:
+        how = f"{first.status if first else 301} permanent redirect"
+    else:  # a static site's redirect page (meta refresh or script)
+        how = f"the page's own {first.via.value.replace('_', ' ')}"
+    return (final, FixKind.REDIRECT, f"{how} from {code(result.url)} to {code(final)}")
 
 
 def _https(result: LinkResult, report: Mapping[str, LinkResult]) -> tuple[str, FixKind, str] | None:

@@ -12,6 +12,7 @@ from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
 from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
+from bot.model import Hop, Via
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
 UNKNOWN = "unknown"  # the freshness vocabulary's word for "nothing dated it"
@@ -131,10 +132,15 @@ def where(finding: Finding, context: Context) -> list[str]:
 def redirect_chain(evidence: LinkEvidence) -> str:
     if not evidence.redirects:
         return "—"
-    hops = [f"{code(hop.url)} → {hop.status}" for hop in evidence.redirects[:MAX_HOPS]]
+    hops = [f"{code(hop.url)} → {hop.status}{_via(hop)}" for hop in evidence.redirects[:MAX_HOPS]]
     if len(evidence.redirects) > MAX_HOPS:
         hops.append(f"… {len(evidence.redirects) - MAX_HOPS} more")
     return " → ".join(hops) + f" → {code(evidence.final_url)}"
+
+
+def _via(hop: Hop) -> str:
+    # A static site's redirect page answers 200: say how it sent the reader on.
+    return "" if hop.via is Via.HTTP else f" ({hop.via.value.replace('_', ' ')})"
 
 
 def streak(evidence: LinkEvidence, threshold: int) -> str:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import InputError
-from bot.model import Hop, LinkResult, Report, Source, Status
+from bot.model import Hop, LinkResult, Report, Source, Status, Via
 
 SCHEMA_VERSION = 1
 
@@ -26,13 +26,30 @@ def link_to_dict(result: LinkResult) -> dict[str, Any]:
         "reason": result.reason,
         "http_status": result.http_status,
         "final_url": result.final_url,
-        "redirects": [{"url": hop.url, "status": hop.status} for hop in result.redirects],
+        "redirects": [hop_to_dict(hop) for hop in result.redirects],
         "attempts": result.attempts,
         "elapsed_ms": result.elapsed_ms,
         "checked_at": iso(result.checked_at),
         "sources": [source.to_json() for source in result.sources],
         "metadata": dict(result.metadata),
     }
+
+
+def hop_to_dict(hop: Hop) -> dict[str, Any]:
+    """A redirect hop; `via` only for a page's own redirect (meta refresh, script), so HTTP
+    hops keep the contract's two keys."""
+    data: dict[str, Any] = {"url": hop.url, "status": hop.status}
+    if hop.via is not Via.HTTP:
+        data["via"] = hop.via.value
+    return data
+
+
+def _hop_from_dict(data: dict[str, Any]) -> Hop:
+    try:
+        via = Via(data.get("via") or Via.HTTP.value)
+    except ValueError:  # written by a newer version: still a redirect
+        via = Via.HTTP
+    return Hop(data["url"], data["status"], via)
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -68,7 +85,7 @@ def link_from_dict(data: dict[str, Any]) -> LinkResult:
         reason=data["reason"],
         http_status=data.get("http_status"),
         final_url=data.get("final_url"),
-        redirects=tuple(Hop(h["url"], h["status"]) for h in data.get("redirects") or ()),
+        redirects=tuple(_hop_from_dict(h) for h in data.get("redirects") or ()),
         attempts=data.get("attempts") or 0,
         elapsed_ms=data.get("elapsed_ms"),
         checked_at=_parse_time(data.get("checked_at")),

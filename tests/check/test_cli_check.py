@@ -211,6 +211,18 @@ async def test_explain_shows_chain_headers_and_rule(
     assert "verdict: redirected (permanent_redirect)" in out
 
 
+async def test_explain_shows_the_app_shell_probe_and_the_rule(
+    alpha: SimHost, config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alpha.fallback = Page('<!doctype html><title>Acme</title><script src="/app.js"></script>'
+                          '<div id="root"></div>')
+    code, out = await explain(alpha.url("/docs/removed"), config, capsys, "--allow-private")
+    assert code == 0  # blocked, not broken: explain sees no other page of the host
+    assert f"GET {alpha.url('/roadmap-bot-probe-')}" in out
+    assert "indistinguishable" in out
+    assert "verdict: blocked (client_rendered) — decided by rule app-shell:client-rendered" in out
+
+
 async def _raw(web: SimWeb, reply: bytes | None) -> RawHost:
     return await web.add_raw_host(reply)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.check.classify import classify
 from bot.check.explain_text import explain_lines, shown_headers, verdict_line
 from bot.check.observation import Exchange, Failure, Observation, Verdict
-from bot.model import Hop, Status
+from bot.model import Hop, Status, Via
 
 OLD, NEW = "https://example.org/old", "https://example.org/new"
 
@@ -35,6 +35,20 @@ def test_redirect_to_404_is_explained_step_by_step() -> None:
         "verdict: broken (redirect_to_404) — decided by rule status-table:redirect-to-404: "
         f"the redirect chain ends in HTTP 404 at {NEW}",
     ]
+
+
+def test_a_page_that_redirects_by_itself_is_named_in_the_chain() -> None:
+    observation = Observation(
+        url=OLD, exchanges=(Exchange("GET", OLD, 200), Exchange("GET", NEW, 200)),
+        hops=(Hop(OLD, 200, Via.META_REFRESH),), final_url=NEW, final_status=200,
+        final_headers={"content-type": "text/html"}, body=b"<title>New</title>" + b"x" * 3000,
+        attempts=1,
+    )
+    lines = explain_lines(observation, classify(observation))
+    assert f"redirects: {OLD} (200 meta refresh) -> {NEW}" in lines
+    assert lines[-1] == ("verdict: redirected (permanent_redirect) — decided by rule "
+                         f"redirect:meta-refresh: the page sends every reader to {NEW} "
+                         "(an immediate meta refresh)")
 
 
 def test_failures_and_retries_are_listed() -> None:

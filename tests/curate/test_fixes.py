@@ -7,7 +7,7 @@ import pytest
 from bot.curate.fixes import plan_fixes, safe_redirect, strip_tracking
 from bot.curate.model import FixKind
 from bot.curate.settings import CurateSettings
-from bot.model import Hop, Status
+from bot.model import Hop, Status, Via
 from tests.curate.helpers import report, result
 
 AMAZON = ("https://www.amazon.com/stores/Eric-Matthes/author/B01DPU378I?ref=ap_rdr&store_ref=ap_rdr"
@@ -56,6 +56,16 @@ def test_redirect_fix_with_evidence() -> None:
     assert (fix.old, fix.new) == ("https://old.test/a", "https://new.test/a")
     assert fix.kinds == (FixKind.REDIRECT, FixKind.TRACKING)
     assert "301 permanent redirect" in fix.evidence[0]
+
+
+def test_a_static_site_redirect_page_is_proposed_like_a_301() -> None:
+    moved = result("https://docs.test/old/", Status.REDIRECTED, "permanent_redirect",
+                   final_url="https://docs.test/new/",
+                   redirects=(Hop("https://docs.test/old/", 200, Via.META_REFRESH),))
+    (fix,) = plan_fixes(report(moved), None, CurateSettings())
+    assert (fix.old, fix.new, fix.kinds) == ("https://docs.test/old/", "https://docs.test/new/",
+                                             (FixKind.REDIRECT,))
+    assert "the page's own meta refresh" in fix.evidence[0]
 
 
 def test_https_upgrade_needs_proof() -> None:

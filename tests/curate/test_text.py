@@ -10,7 +10,7 @@ from bot.curate.issue_text import Context, digest_body, issue_body, issue_labels
 from bot.curate.model import Finding, FindingKind, Fix, FixKind, LinkEvidence, Place
 from bot.curate.pr_text import fitting, pr_body
 from bot.curate.settings import CurateSettings
-from bot.model import Hop
+from bot.model import Hop, Via
 
 CONTEXT = Context("marvelousmlops/mlops_roadmap_2024", "0123abc")
 FINDING = Finding(
@@ -105,3 +105,10 @@ def test_archived_copies_link_the_newest_capture_when_one_is_known() -> None:
     body = issue_body(replace(FINDING, link=evidence), CurateSettings(), CONTEXT)
     assert f"newest capture (2024-05-01)]({capture})" in body.replace("\\", "")
     assert "/web/*/" not in body
+
+
+def test_a_page_redirect_says_how_it_sent_the_reader_on() -> None:
+    hops = (Hop("https://old.test/book", 200, Via.META_REFRESH),)
+    body = issue_body(replace(FINDING, link=replace(FINDING.link, redirects=hops)),
+                      CurateSettings(), CONTEXT)
+    assert "`https://old.test/book` → 200 (meta refresh) →" in body

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InputError
-from bot.model import Hop, LinkResult, Report, Source, Status
+from bot.model import Hop, LinkResult, Report, Source, Status, Via
 from bot.report import json_report
 
 AT = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
@@ -25,6 +25,9 @@ def sample() -> Report:
                        (Source("roadmap.yaml", 12, "Python Crash Course", "pcc", "1.1. Python"),),
                        {"title": "A", "published": "2024-01-05"}),
             LinkResult("https://example.org/b", Status.BROKEN, "http_404", 404, attempts=1),
+            LinkResult("https://example.org/c", Status.REDIRECTED, "permanent_redirect", 200,
+                       "https://example.org/d", (Hop("https://example.org/c", 200,
+                                                     Via.META_REFRESH),), 1),
         ),
         extra={"freshness": {"pcc": {"verdict": "fresh"}}},
     )
@@ -35,13 +38,16 @@ def test_report_has_the_contract_keys_and_a_derived_summary() -> None:
     assert list(data)[:8] == ["schema_version", "tool", "generated_at", "inputs", "inconclusive",
                               "inconclusive_reason", "summary", "links"]
     assert data["generated_at"] == "2026-11-28T03:00:00Z"
-    assert data["summary"] == {"total": 2, "ok": 1, "redirected": 0, "broken": 1, "blocked": 0,
+    assert data["summary"] == {"total": 3, "ok": 1, "redirected": 1, "broken": 1, "blocked": 0,
                                "error": 0, "skipped": 0}
     first = data["links"][0]
     assert first["redirects"] == [{"url": "https://example.org/old", "status": 302}]
     assert first["sources"] == [{"file": "roadmap.yaml", "line": 12, "resource": "Python Crash Course",
                                  "resource_id": "pcc", "section": "1.1. Python"}]
     assert data["links"][1]["checked_at"] is None
+    # A page's own redirect says how it was given; HTTP hops keep the contract's two keys.
+    assert data["links"][2]["redirects"] == [{"url": "https://example.org/c", "status": 200,
+                                              "via": "meta_refresh"}]
     assert data["freshness"] == {"pcc": {"verdict": "fresh"}}
 
 

@@ -94,3 +94,10 @@ def test_dotted_forms_mixing_radixes_name_the_same_address(
 ) -> None:
     host = ".".join(FORMS[form](octet) for octet, form in zip(octets, forms, strict=True))
     assert whatwg_ipv4(host) == ".".join(map(str, octets))
+
+
+def test_a_name_that_becomes_a_number_in_ascii_is_read_as_an_address() -> None:
+    # U+00B2 SUPERSCRIPT TWO maps to "2" under IDNA: the host is the number 2, so 0.0.0.2,
+    # and normalising again changes nothing (found by the idempotence property).
+    assert normalize("HTTP://\u00b2") == "http://0.0.0.2/"
+    assert normalize(normalize("HTTP://\u00b2")) == "http://0.0.0.2/"
