@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from bot.history.verifications import Remembered
+
 SCHEMA_VERSION = 1
 RECENT_LIMIT = 14  # status changes kept per URL (the report's sparkline shows at most 14)
 RUNS_CAP = 10  # counters stop here: every policy threshold is below it, and a long-broken
@@ -93,6 +95,10 @@ class ResourceHistory:
         return cls(resource_id, str(data["verdict"]), str(data["since"]), data.get("last_updated"))
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -103,6 +109,7 @@ class History:
 
     urls: Mapping[str, UrlHistory] = field(default_factory=_empty)
     resources: Mapping[str, ResourceHistory] = field(default_factory=_empty)
+    verifications: Mapping[str, Remembered] = field(default_factory=_empty)  # by URL
 
     def to_json(self) -> dict[str, Any]:
         # Sorted keys: the same history always serialises to the same bytes.
@@ -110,6 +117,8 @@ class History:
             "schema_version": SCHEMA_VERSION,
             "urls": {url: self.urls[url].to_json() for url in sorted(self.urls)},
             "resources": {rid: self.resources[rid].to_json() for rid in sorted(self.resources)},
+            "verifications": {url: self.verifications[url].to_json()
+                              for url in sorted(self.verifications)},
         }
 
     @classmethod
@@ -121,7 +130,11 @@ class History:
             rid: ResourceHistory.from_json(rid, item)
             for rid, item in (data.get("resources") or {}).items()
         }
-        return cls(MappingProxyType(urls), MappingProxyType(resources))
+        remembered = {url: Remembered.from_json(item)
+                      for url, item in _mapping(data.get("verifications")).items()}
+        verifications = {url: item for url, item in remembered.items() if item is not None}
+        return cls(MappingProxyType(urls), MappingProxyType(resources),
+                   MappingProxyType(verifications))
 
     def sparkline(self) -> dict[str, list[dict[str, str]]]:
         """The report's `history` extra: per URL, its recent status changes, oldest first."""
