@@ -9,9 +9,16 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.curate.escape import cap, code, inline, link
-from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
+from bot.curate.fingerprint import (
+    DIGEST_KEY,
+    OPEN,
+    UNVERIFIED_KEY,
+    fingerprint_marker,
+    state_marker,
+)
 from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
+from bot.model import Opinion, Verification
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
 UNKNOWN = "unknown"  # the freshness vocabulary's word for "nothing dated it"
@@ -45,6 +52,26 @@ CHECKLIST = {
         "Update or replace the resource in roadmap.yaml, or label this issue `{ignore}`",
     ),
 }
+
+
+# A link the bot cannot see, about which a second opinion (the Internet Archive, a provider)
+# says it is probably gone.
+GONE_CHECKLIST = (
+    "Open the link in a browser: the bot cannot see it, and a second opinion says it is "
+    "probably gone (see Evidence)",
+    "Replace the URL in roadmap.yaml or remove the resource; if it still works, label this "
+    "issue `{ignore}`",
+)
+
+
+def said_gone(finding: Finding) -> bool:
+    """True when a second opinion says the link's resource is probably gone."""
+    opinion = finding.link.second_opinion if finding.link else None
+    return opinion is not None and opinion.verdict is Opinion.GONE
+
+
+def checklist(finding: Finding) -> tuple[str, ...]:
+    return GONE_CHECKLIST if said_gone(finding) else CHECKLIST[finding.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +184,16 @@ def evidence_table(evidence: LinkEvidence, threshold: int) -> list[str]:
         ("Consecutive failing runs", streak(evidence, threshold)),
         ("Last OK", last_ok if evidence.first_failing else "this run"),
     ]
+    if evidence.second_opinion is not None:
+        rows.append(("Second opinion", second_opinion(evidence.second_opinion)))
     return ["| Evidence | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
+
+
+def second_opinion(found: Verification) -> str:
+    """``gone: probably withdrawn since 2026-10-25: … (archive, `https://web.archive.org/…`)``"""
+    source = code(found.source, 150)
+    return (f"{found.verdict.value}: {inline(found.evidence, 200)} "
+            f"({found.method.value}, {source})")
 
 
 def _known(value: Any) -> str | None:
@@ -209,8 +245,9 @@ def archived(finding: Finding) -> str:
     """The newest capture when one is known, else the archive's search for the URL."""
     evidence = finding.link
     if evidence is not None and evidence.archived_url:
-        when_ = f" ({inline(evidence.archived_on, 20)})" if evidence.archived_on else ""
-        return link(f"newest capture{when_}", evidence.archived_url)
+        # `link` escapes its label: the date goes in as it is.
+        when_ = f" ({evidence.archived_on[:10]})" if evidence.archived_on else ""
+        return link(f"copy seen alive{when_}", evidence.archived_url)
     return link("Wayback Machine", WAYBACK.format(url=finding.url))
 
 
@@ -230,8 +267,10 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     if finding.link is not None:
-        threshold = (settings.confirm_runs if finding.kind is FindingKind.BROKEN
-                     else settings.manual_check_runs)
+        # The streak that made the finding; past it the count shows as "N+", so a nightly
+        # rerun does not edit the body. A "gone" opinion confirms like a broken link.
+        confirmed_like_broken = finding.kind is FindingKind.BROKEN or said_gone(finding)
+        threshold = settings.confirm_runs if confirmed_like_broken else settings.manual_check_runs
         parts += ["#### Evidence", "", *evidence_table(finding.link, threshold), ""]
     # The link's own status is in the Evidence section already.
     skip = frozenset({"link"}) if finding.link is not None else frozenset()
@@ -251,7 +290,7 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     parts += [
-        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in CHECKLIST[finding.kind]
+        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in checklist(finding)
     ]
     parts += [
         "",
@@ -288,6 +327,70 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
     parts += [
         "",
         "Run `roadmap-bot explain URL` to see how a verdict was reached.",
+        state_marker(OPEN),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+UNVERIFIED_HEADLINE = "Links no source could confirm"
+
+
+def unverified_title(findings: tuple[Finding, ...]) -> str:
+    return title_text(f"{UNVERIFIED_HEADLINE} ({len(findings)})")
+
+
+def _seen(evidence: LinkEvidence | None) -> str:
+    if evidence is None:
+        return "—"
+    # The bot's own date (from its history), shown plainly as `when` does.
+    since = f" since {evidence.first_failing[:10]}" if evidence.first_failing else ""
+    return f"{code(evidence.status, 20)} ({code(evidence.reason, 40)}){since}"
+
+
+def _opinion_cell(evidence: LinkEvidence | None) -> str:
+    found = evidence.second_opinion if evidence else None
+    if found is None:
+        return "none asked"
+    return inline(found.evidence or found.verdict.value, 160)
+
+
+def unverified_body(findings: tuple[Finding, ...], settings: CurateSettings,
+                    context: Context) -> str:
+    """The one issue listing every link that neither the bot nor a second opinion (a public
+    page, a provider, the Internet Archive) could confirm; rewritten when the list changes."""
+    parts = [
+        fingerprint_marker(UNVERIFIED_KEY),
+        f"### {UNVERIFIED_HEADLINE}",
+        "",
+        f"The bot could not see these links for {settings.manual_check_runs} runs or more (a "
+        "wall for bots, a login, or no clear answer), and no public page, provider API or the "
+        "Internet Archive saw them alive lately. Nothing says they are gone either: open them "
+        "in a browser.",
+        "",
+        "| Resource | Section | URL | Seen by the bot | Second opinion | Line |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in findings[:DIGEST_ROWS]:
+        line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
+        more = len(f.all_places) - 1
+        others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
+        parts.append(
+            f"| {inline(f.place.resource, 80) or '—'}{others} | "
+            f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {_seen(f.link)} | "
+            f"{_opinion_cell(f.link)} | {line} |"
+        )
+    if len(findings) > DIGEST_ROWS:
+        parts.append(f"\n… and {len(findings) - DIGEST_ROWS} more: see the nightly report.")
+    parts += [
+        "",
+        "#### Checklist",
+        "",
+        "- [ ] Open each link in a browser; fix or remove the ones that are gone",
+        "- [ ] For a site that works but never shows itself to bots, add a public equivalent "
+        "(`check.remaps`) or list it in `curate.ignore_domains`",
+        "",
+        "Run `roadmap-bot explain URL` to see every request, the second opinion's included. "
+        "This issue is closed by the bot when every link is confirmed again.",
         state_marker(OPEN),
     ]
     return "\n".join(parts) + "\n"
