@@ -61,4 +61,4 @@ async def _second_opinion(args: argparse.Namespace, settings: CheckSettings,
     result = LinkResult(url, verdict.status, verdict.reason, metadata=metadata)
     verified = await verify(Report((url,), now, (result,)), load_verify_config(config), settings,
                             load_settings(config, os.environ.get("GITHUB_TOKEN")), now=now)
-    return second_opinion_lines(verified.traces.get(url, ()), verified.report.links[0].verification)
+    return second_opinion_lines(verified.traces.get(url, ()), verified.report.links[0])

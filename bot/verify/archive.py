@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from bot.check.http import HttpClient
 from bot.check.observation import Exchange, Observation
+from bot.model import Method, Opinion, Verification
 from bot.verify.archive_rules import (
     REDIRECT_STATUSES,
     Capture,
@@ -24,6 +25,10 @@ from bot.verify.polite import Politeness
 from bot.verify.settings import VerifySettings
 
 CDX_FIELDS = "timestamp,statuscode,original"
+# After this many requests in a row with no HTTP answer at all, the archive is taken to be
+# down for the rest of the run: every further link is "unknown" without a request, so an
+# outage costs a few timeouts, not one per walled link.
+UNREACHABLE_AFTER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,12 @@ def _answered(observation: Observation) -> bytes | None:
     return observation.body if ok else None
 
 
+def unreachable(url: str, base: str) -> Judgement:
+    found = Verification(Method.ARCHIVE, f"{base}/web/*/{url}", Opinion.UNKNOWN, None,
+                         "the Internet Archive did not answer in this run")
+    return Judgement(found, "archive:unreachable")
+
+
 class Archive:
     """Asks the archive about one URL at a time, politely."""
 
@@ -63,15 +74,28 @@ class Archive:
         self._client = client
         self._settings = settings
         self._polite = polite
+        self._silent = 0  # requests in a row that got no HTTP answer
 
-    async def _get(self, url: str) -> Observation:
+    @property
+    def down(self) -> bool:
+        return self._silent >= UNREACHABLE_AFTER
+
+    async def _get(self, url: str) -> Observation | None:
+        """The answer to one request; None, without asking, once the archive is down."""
         async with self._polite.slot(url):
-            return await self._client.observe(url)
+            if self.down:  # judged inside the slot: earlier requests may just have failed
+                return None
+            observed = await self._client.observe(url)
+        self._silent = self._silent + 1 if observed.final_status is None else 0
+        return observed
 
     async def ask(self, url: str, now: datetime) -> Asked:
-        """The archive's opinion on `url`: from CDX, else from the availability API."""
+        """The archive's opinion on `url`: from CDX, else (when CDX answered but not with
+        readable captures) from the availability API."""
         base, settings = self._settings.archive, self._settings
         observed = await self._get(cdx_url(base, url, settings.captures))
+        if observed is None or observed.final_status is None:
+            return Asked(unreachable(url, base), observed.exchanges if observed else ())
         body = _answered(observed)
         captures = parse_cdx(body) if body is not None else None
         if captures is None:
@@ -85,10 +109,10 @@ class Archive:
                             before: tuple[Exchange, ...]) -> Asked:
         settings = self._settings
         observed = await self._get(availability_url(settings.archive, url, now))
-        body = _answered(observed) or b""
+        body = (_answered(observed) if observed else None) or b""
         judgement = judge_availability(f"{settings.archive}/web/*/{url}", body, now,
                                        settings.max_age_days, settings.future_tolerance_days)
-        return Asked(judgement, before + observed.exchanges)
+        return Asked(judgement, before + (observed.exchanges if observed else ()))
 
     async def _targets(self, url: str, captures: tuple[Capture, ...], now: datetime,
                        ) -> tuple[tuple[Capture, ...], tuple[Exchange, ...]]:

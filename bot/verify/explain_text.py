@@ -6,14 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.check.explain_text import exchange_lines
-from bot.model import Verification
+from bot.model import LinkResult, Status
 from bot.verify.stage import Trace
 
+NOT_ASKED = {
+    Status.ERROR: "second opinion: not asked (an inconclusive link gets one only once it "
+                  "failed on an earlier run too; the nightly run knows that, explain does not)",
+    Status.BLOCKED: "second opinion: not asked (turned off: verify.enabled or --no-verify)",
+}
 
-def second_opinion_lines(traces: Sequence[Trace], verification: Verification | None) -> list[str]:
+
+def second_opinion_lines(traces: Sequence[Trace], result: LinkResult) -> list[str]:
     """Plain-text lines; a link that needed no second opinion says so in one line."""
+    verification = result.verification
     if verification is None:
-        return ["second opinion: none needed (the URL itself showed the answer)"]
+        return [NOT_ASKED.get(result.status,
+                              "second opinion: none needed (the URL itself showed the answer)")]
     lines = ["second opinion:"]
     for trace in traces:
         lines.append(f"  asked: {trace.rule}" + (" (remembered, no request)"

@@ -122,7 +122,23 @@ async def test_bad_archive_answers_are_unknown_never_broken(web: SimWeb,
     for how in ("huge", "slow", "html", "everything"):
         found = opinions[urls[how]]
         assert found is not None and found.verdict is Opinion.UNKNOWN, how
-    assert archive.hits["available"] == 5
+    # A CDX answer that could not be read falls back on the availability API; no answer at
+    # all (the slow one timed out) does not.
+    assert archive.hits["available"] == 4
+
+
+async def test_an_archive_that_does_not_answer_is_asked_three_times_only(
+        web: SimWeb, archive: FakeArchive) -> None:
+    udemy = await web.add_host("udemy")
+    links = [Link(udemy.route(f"/course/{n}/", CF_CHALLENGE)) for n in range(6)]
+    check = settings_for(web, concurrency=1)
+    report = await check_links(links, check, clock=lambda: NOW)
+    down = web.closed_port_url().rstrip("/")
+    verified = await verify(report, VerifySettings(archive=down), check, None, now=NOW)
+    assert verified.requests == 3
+    assert all(r.verification is not None and r.verification.verdict is Opinion.UNKNOWN
+               and r.status is Status.BLOCKED for r in verified.report.links)
+    assert verified.memory == {}  # nothing answered: asked again next night
 
 
 async def test_datacamp_track_verified_on_its_public_page(web: SimWeb,
