@@ -71,8 +71,9 @@ def _title(result: LinkResult) -> str | None:
 
 
 def _answered(exchanges: tuple[Exchange, ...]) -> bool:
-    """True when some API gave a real answer: only then is the opinion worth remembering."""
-    return any(exchange.status == 200 for exchange in exchanges)
+    """True when some API gave a real answer (a 404 from oEmbed is one; a timeout, a 5xx or
+    a 429 is not): only then is the opinion worth remembering."""
+    return any(e.status is not None and e.status < 500 and e.status != 429 for e in exchanges)
 
 
 async def _second_opinion(run: _Run, result: LinkResult) -> LinkResult:
@@ -88,7 +89,7 @@ async def _second_opinion(run: _Run, result: LinkResult) -> LinkResult:
     final = asked[-1]
     run.traces[result.url] = tuple(Trace(a.judgement.rule, a.exchanges) for a in asked)
     exchanges = tuple(e for a in asked for e in a.exchanges)
-    run.requests += sum(1 for e in exchanges if e.method in ("GET", "HEAD", "POST"))
+    run.requests += len(exchanges)  # each exchange is one request (no retries here)
     if _answered(exchanges):
         run.kept[result.url] = Remembered(iso(run.now) or "", direct_key(result),
                                           final.judgement.verification)
@@ -107,11 +108,7 @@ async def _ask(run: _Run, result: LinkResult) -> list[Asked]:
             asked.append(found)
             if found.judgement.verification.verdict is not Opinion.UNKNOWN:
                 return asked
-    archived = await run.archive.ask(target, run.now)
-    if asked and archived.judgement.verification.seen_alive is None and not _answered(
-            archived.exchanges):
-        return [archived, *asked]  # the archive was out: the provider's word is the last
-    return [*asked, archived]
+    return [*asked, await run.archive.ask(target, run.now)]
 
 
 async def _verify_links(run: _Run, report: Report, failing_before: frozenset[str],

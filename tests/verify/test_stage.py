@@ -220,6 +220,7 @@ async def test_a_youtube_provider_vouches_before_the_archive(
     assert archive.requests == 0 and upstreams.count("other", "/oembed") == 2
     assert verified.requests == 2
     assert all(r.status is Status.BLOCKED for r in verified.report.links)
+    assert set(verified.memory) == {url, gone}  # oEmbed's 404 is an answer worth keeping
 
 
 async def test_an_inconclusive_run_is_not_verified(archive: FakeArchive) -> None:
