@@ -127,6 +127,17 @@ async def test_bad_archive_answers_are_unknown_never_broken(web: SimWeb,
     assert archive.hits["available"] == 4
 
 
+async def test_captures_dated_in_the_future_vouch_for_nothing(web: SimWeb,
+                                                              archive: FakeArchive) -> None:
+    udemy = await web.add_host("udemy")
+    url = udemy.route("/course/from-the-future/", CF_CHALLENGE)
+    archive.captures[url] = [cdx_row(datetime(2099, 1, 1, tzinfo=UTC), 200, url),
+                             cdx_row(datetime(2098, 6, 1, tzinfo=UTC), 404, url)]
+    result = one(await night([Link(url)], settings_for(web), archive))
+    assert result.status is Status.BLOCKED
+    assert result.verification is not None and result.verification.verdict is Opinion.UNKNOWN
+
+
 async def test_an_archive_that_does_not_answer_is_asked_three_times_only(
         web: SimWeb, archive: FakeArchive) -> None:
     udemy = await web.add_host("udemy")
