@@ -32,12 +32,11 @@ from bot.curate.issue_text import (
     issue_body,
     issue_labels,
     issue_title,
-    unverified_body,
-    unverified_title,
 )
 from bot.curate.model import Finding, FindingKind, Fix, Judgement
 from bot.curate.pr_text import pr_body, pr_title
 from bot.curate.settings import CurateSettings
+from bot.curate.unverified_text import unverified_body, unverified_title
 from bot.history.streaks import parse_time
 
 

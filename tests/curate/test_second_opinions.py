@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.curate.fingerprint import UNVERIFIED_KEY, fingerprint_marker
-from bot.curate.issue_text import Context, issue_body, unverified_body, unverified_title
+from bot.curate.issue_text import Context, issue_body
 from bot.curate.judge import judge
 from bot.curate.model import FindingKind, Judgement
 from bot.curate.plan import (
@@ -20,6 +20,7 @@ from bot.curate.plan import (
     plan_issues,
 )
 from bot.curate.settings import CurateSettings
+from bot.curate.unverified_text import unverified_body, unverified_title
 from bot.history.model import History, UrlHistory
 from bot.model import LinkResult, Method, Opinion, Status, Verification
 from tests.curate.helpers import NOW, hours_ago, report, result
