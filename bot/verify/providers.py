@@ -3,7 +3,9 @@ instead of a roadmap resource, over a session with the check's address guard and
 
 Only providers whose answer is about the linked page itself vouch for a link (a GitHub
 repository, a YouTube video, a Substack or Medium post); Open Library knowing a book says
-nothing about a shop's page for it, and PyPI answers for a package, not a URL.
+nothing about a shop's page for it, and PyPI answers for a package, not a URL. The session
+has the check's address guard, timeouts and header limits; bodies are read by the provider
+family's own bounded reader (`freshness.providers.http`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from types import SimpleNamespace
 
 import aiohttp
@@ -47,8 +50,10 @@ class Providers:
     """The vouching providers of one run, sharing one guarded session."""
 
     def __init__(self, session: aiohttp.ClientSession, settings: FreshnessSettings,
-                 polite: Politeness) -> None:
+                 polite: Politeness, check: CheckSettings) -> None:
         self._session = session
+        # A provider request is held to the check's time limit, like any request of the run.
+        settings = replace(settings, timeout=min(settings.timeout, check.total_timeout))
         self._providers = tuple(p for p in build_providers(settings) if p.name in VOUCHING)
         self._polite = polite
         self._timeout = settings.timeout * 2
@@ -119,6 +124,8 @@ async def provider_session(settings: CheckSettings) -> AsyncIterator[aiohttp.Cli
                                     sock_read=settings.first_byte_timeout)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout,
                                      headers=session_headers(settings), trust_env=False,
+                                     max_line_size=settings.max_header_bytes,
+                                     max_field_size=settings.max_header_bytes,
                                      trace_configs=[_recorder()]) as session:
         yield session
 

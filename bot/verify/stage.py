@@ -138,7 +138,7 @@ async def verify(
         return Verified(report, memory)
     polite = Politeness(check)
     async with open_client(check) as client, provider_session(check) as session:
-        providers = Providers(session, freshness, polite) if freshness else None
+        providers = Providers(session, freshness, polite, check) if freshness else None
         run = _Run(Archive(client, settings, polite), providers, now, settings, memory)
         links = await _verify_links(run, report, failing_before)
     return Verified(replace(report, links=links), MappingProxyType(dict(run.kept)),
