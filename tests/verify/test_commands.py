@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from argparse import Namespace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.commands.run import VERIFY_OFF, RunOptions, options_from_args
+from bot.verify.settings import VerifySettings
 from tests.fakes.archive import FakeArchive, cdx_row
 from tests.simweb import Page, SimWeb
 from tests.verify.test_stage import CF_CHALLENGE
@@ -93,3 +96,16 @@ async def test_explain_of_a_reachable_link_needs_no_second_opinion(
     await cli("explain", url, "--allow-private", "--config", config(tmp_path, archive))
     assert "second opinion: none needed" in capsys.readouterr().out
     assert archive.requests == 0
+
+
+def test_run_reads_the_verify_section(tmp_path: Path) -> None:
+    path = tmp_path / "roadmap-bot.yaml"
+    path.write_text("verify:\n  archive: http://127.0.0.1:9\n  recheck_days: 3\n")
+    args = Namespace(roadmap="roadmap.yaml", history="h.json", reports_dir="r",
+                     config=str(path), allow_private=False, dry_run=True, only_section=None,
+                     only_url=None)
+    options = options_from_args(args, {})
+    assert options.verify == VerifySettings(archive="http://127.0.0.1:9", recheck_days=3)
+    # Options built by hand (tests, scripts) never ask the real archive unless told to.
+    assert RunOptions.__dataclass_fields__["verify"].default is VERIFY_OFF
+    assert not VERIFY_OFF.enabled
