@@ -116,6 +116,54 @@ def _frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(data or {}))
 
 
+class Method(StrEnum):
+    """Where a second opinion on a link came from (the contract's `verification.method`)."""
+
+    PUBLIC_PAGE = "public_page"
+    PROVIDER = "provider"
+    ARCHIVE = "archive"
+
+
+class Opinion(StrEnum):
+    """What a second opinion says of a resource the direct check could not see."""
+
+    ALIVE = "alive"
+    GONE = "gone"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A second opinion on a link: who vouched (or could not), what they said, since when."""
+
+    method: Method
+    source: str  # a URL, or a provider's name
+    verdict: Opinion
+    seen_alive: str | None = None  # YYYY-MM-DD of the newest sighting alive, when known
+    evidence: str = ""  # one line a maintainer can check
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method.value, "source": self.source,
+                "verdict": self.verdict.value, "seen_alive": self.seen_alive,
+                "evidence": self.evidence}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Verification | None:
+        """The record back from JSON; None for null or anything not shaped like one."""
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            return cls(Method(data["method"]), str(data["source"]), Opinion(data["verdict"]),
+                       data.get("seen_alive") if isinstance(data.get("seen_alive"), str)
+                       else None, str(data.get("evidence") or ""))
+        except (KeyError, ValueError):
+            return None
+
+
+# Statuses whose resource the direct check could not confirm (a second opinion may).
+UNCONFIRMED = frozenset({Status.BLOCKED, Status.ERROR})
+
+
 @dataclass(frozen=True, slots=True)
 class LinkResult:
     """The verdict on one distinct URL, as the report's `links` entries carry it."""
@@ -131,6 +179,13 @@ class LinkResult:
     checked_at: datetime | None = None
     sources: tuple[Source, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=_frozen_mapping)
+    verification: Verification | None = None  # None: the URL itself showed the answer
+
+    @property
+    def unverified(self) -> bool:
+        """Blocked or inconclusive, and no second opinion saw the resource alive."""
+        seen = self.verification is not None and self.verification.verdict is Opinion.ALIVE
+        return self.status in UNCONFIRMED and not seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +194,19 @@ class Summary:
 
     total: int
     counts: Mapping[Status, int]
+    unverified: int = 0  # links no source confirmed (see `LinkResult.unverified`)
 
     @classmethod
     def of(cls, results: tuple[LinkResult, ...]) -> Summary:
         counts = {status: 0 for status in Status}
         for result in results:
             counts[result.status] += 1
-        return cls(total=len(results), counts=MappingProxyType(counts))
+        unverified = sum(1 for result in results if result.unverified)
+        return cls(total=len(results), counts=MappingProxyType(counts), unverified=unverified)
 
     def to_json(self) -> dict[str, int]:
-        return {"total": self.total, **{status.value: n for status, n in self.counts.items()}}
+        return {"total": self.total, **{status.value: n for status, n in self.counts.items()},
+                "unverified": self.unverified}
 
 
 @dataclass(frozen=True, slots=True)

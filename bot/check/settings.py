@@ -71,12 +71,18 @@ class Remap:
         return rewritten if count else None
 
 
-# The built-in remaps; config adds to them. App pages need a login, their catalogue twins do not.
+# The built-in remaps (public equivalents); config adds to them. App pages need a login, their
+# catalogue twins do not: the check requests the twin, and the link is verified there.
 DEFAULT_REMAPS: tuple[Remap, ...] = (
     Remap(
         "datacamp-app-course",
         re.compile(r"^https?://app\.datacamp\.com/learn/courses/([^/?#]+).*$"),
         r"https://www.datacamp.com/courses/\1",
+    ),
+    Remap(
+        "datacamp-app-skill-track",
+        re.compile(r"^https?://app\.datacamp\.com/learn/skill-tracks/([^/?#]+).*$"),
+        r"https://www.datacamp.com/tracks/\1",
     ),
 )
 

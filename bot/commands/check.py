@@ -16,8 +16,11 @@ from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
+from bot.freshness.settings import load_settings
 from bot.model import Report
 from bot.report import FORMATS, Renderer, gh_annotations
+from bot.verify.settings import load_verify_config
+from bot.verify.stage import verify
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
 
@@ -38,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
     parser.add_argument("--deadline", type=float, metavar="SECONDS",
                         help="time limit for the whole run; unfinished links are error/deadline")
+    parser.add_argument("--no-verify", action="store_true",
+                        help="no second opinion (public page, provider, Internet Archive) on "
+                             "links the check cannot see")
 
 
 def settings_from_args(args: argparse.Namespace) -> CheckSettings:
@@ -88,6 +94,15 @@ def write_report(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+async def _verified(report: Report, settings: CheckSettings, config: str | None) -> Report:
+    """Second opinions on the links the check could not see (no history here: nothing is
+    remembered, and `error` links are left alone)."""
+    freshness = load_settings(config, os.environ.get("GITHUB_TOKEN"))
+    verified = await verify(report, load_verify_config(config), settings, freshness,
+                            now=report.generated_at)
+    return verified.report
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     renderer = renderer_for(args.format)
@@ -97,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         report: Report = asyncio.run(check_links(
             links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
         ))
+    if not args.no_verify:
+        report = asyncio.run(_verified(report, settings, config_path(args.config)))
     write_report(renderer(report), args.output)
     if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
         # Annotations go to stdout, so only when stdout does not carry the report itself.

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from bot.check.engine import check_links
@@ -29,11 +30,13 @@ from bot.freshness.record import freshness_to_json
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import FreshnessSettings, load_settings
 from bot.history import store
-from bot.history.fold import fold, validators
+from bot.history.fold import FAILING, fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
 from bot.report import FORMATS, gh_annotations
 from bot.roadmap.load import load_roadmap
+from bot.verify.settings import VerifySettings, load_verify_config
+from bot.verify.stage import Verified, verify
 
 HELP = "the nightly job: check + freshness + history + curate"
 
@@ -41,6 +44,7 @@ HELP = "the nightly job: check + freshness + history + curate"
 REPORT_FILES = {"json": "latest.json", "markdown": "latest.md", "sarif": "latest.sarif",
                 "html": "index.html"}
 Clock = Callable[[], datetime]
+VERIFY_OFF = VerifySettings(enabled=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +74,9 @@ class RunOptions:
     dry_run: bool = False
     only_section: str | None = None
     only_urls: tuple[str, ...] = ()
+    # Off unless configured: `options_from_args` loads the config's `verify:` section (on by
+    # default there), so code that builds options by hand never asks the real archive.
+    verify: VerifySettings = VERIFY_OFF
 
     @property
     def partial(self) -> bool:
@@ -90,16 +97,38 @@ def select(links: list[Link], options: RunOptions) -> list[Link]:
     return chosen + [Link(url) for url in options.curate.canaries if url not in known]
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the async stages made of one night: the report (with second opinions), the
+    freshness records (None when not assessed) and the second opinions' memory."""
+
+    report: Report
+    freshness: dict[str, dict[str, Any]] | None
+    verified: Verified
+
+
 async def check_and_assess(links: list[Link], history: History, options: RunOptions,
-                           clock: Clock) -> tuple[Report, dict[str, dict[str, Any]] | None]:
+                           clock: Clock) -> Checked:
     report = await check_links(links, options.check, inputs=[options.roadmap],
                                page_hook=scrape_page, validators=validators(history), clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
-        return replace(report, inconclusive=True, inconclusive_reason=reason), None
+        unhealthy = replace(report, inconclusive=True, inconclusive_reason=reason)
+        return Checked(unhealthy, None, Verified(unhealthy, history.verifications))
+    verified = await second_opinions(report, history, options)
+    report = verified.report
     if options.partial:
-        return report, None
-    return report, await freshness_of(options, report, clock)
+        return Checked(report, None, verified)
+    return Checked(report, await freshness_of(options, report, clock), verified)
+
+
+async def second_opinions(report: Report, history: History, options: RunOptions) -> Verified:
+    """The verify stage with the history's memory; `error` links once they failed before."""
+    failing = frozenset(url for url, item in history.urls.items()
+                        if item.status in {status.value for status in FAILING})
+    return await verify(report, options.verify, options.check, options.freshness,
+                        now=report.generated_at, memory=history.verifications,
+                        failing_before=failing)
 
 
 async def freshness_of(options: RunOptions, report: Report, clock: Clock
@@ -130,8 +159,18 @@ def with_extras(report: Report, history: History, freshness: Mapping[str, Any] |
     sparkline = {url: marks for url, marks in history.sparkline().items()
                  if url in {link.url for link in report.links}}
     extra = {**report.extra, "freshness": dict(freshness or {}), "history": sparkline,
-             "previous_summary": previous}
+             "previous_summary": previous, "unverified_since": unverified_since(report, history)}
     return replace(report, extra=extra)
+
+
+def unverified_since(report: Report, history: History) -> dict[str, str]:
+    """For each link no source confirmed, the first run of its failing streak."""
+    found = {}
+    for link in report.links:
+        item = history.urls.get(link.url)
+        if link.unverified and item is not None:
+            found[link.url] = item.failing_since or item.since
+    return found
 
 
 def write_reports(report: Report, reports_dir: str, echo: Callable[[str], None]) -> None:
@@ -162,9 +201,12 @@ def nightly(options: RunOptions, github: GitHubAdapter | None, clock: Clock,
 def _run_locked(options: RunOptions, links: list[Link], github: GitHubAdapter | None,
                 clock: Clock, echo: Callable[[str], None]) -> tuple[Report, list[Action]]:
     history = store.load(options.history_path)
-    report, freshness = asyncio.run(check_and_assess(links, history, options, clock))
+    checked = asyncio.run(check_and_assess(links, history, options, clock))
+    report, freshness = checked.report, checked.freshness
     now = report.generated_at
-    history = fold(history, report, now, freshness, prune=not options.partial)
+    history = remember(fold(history, report, now, freshness, prune=not options.partial),
+                       checked.verified, options.partial)
+    _echo_opinions(checked.verified, echo)
     report = with_extras(report, history, freshness, previous_summary(options.reports_dir))
     if not options.dry_run:
         changed = store.save(options.history_path, history)
@@ -174,6 +216,20 @@ def _run_locked(options: RunOptions, links: list[Link], github: GitHubAdapter | 
                      options.curate, options.context, github, dry_run=options.dry_run,
                      partial=options.partial, echo=echo)
     return report, actions
+
+
+def remember(history: History, verified: Verified, partial: bool) -> History:
+    """The history with this night's second opinions; a partial run forgets none of the rest."""
+    kept = {**history.verifications, **verified.memory} if partial else dict(verified.memory)
+    if kept == dict(history.verifications):
+        return history
+    return replace(history, verifications=MappingProxyType(kept))
+
+
+def _echo_opinions(verified: Verified, echo: Callable[[str], None]) -> None:
+    if verified.asked or verified.reused:
+        echo(f"second opinions: {verified.asked} asked ({verified.requests} requests), "
+             f"{verified.reused} remembered")
 
 
 def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOptions:
@@ -186,6 +242,7 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
         check=check, freshness=load_settings(config, env.get("GITHUB_TOKEN")),
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),
+        verify=load_verify_config(config),
     )
 
 

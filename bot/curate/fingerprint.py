@@ -15,6 +15,7 @@ _FIX = re.compile(r"<!-- roadmap-bot:fix=([0-9a-f]{16}) -->")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9:._/-]+$")
 
 DIGEST_KEY = "digest"
+UNVERIFIED_KEY = "unverified-links"  # the one issue listing links no source could confirm
 CLOSED_BY_BOT = "closed-by-bot"
 OPEN = "open"
 

@@ -12,7 +12,7 @@ from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
 from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
-from bot.model import Hop, Via
+from bot.model import Hop, Opinion, Verification, Via
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
 UNKNOWN = "unknown"  # the freshness vocabulary's word for "nothing dated it"
@@ -46,6 +46,26 @@ CHECKLIST = {
         "Update or replace the resource in roadmap.yaml, or label this issue `{ignore}`",
     ),
 }
+
+
+# A link the bot cannot see, about which a second opinion (the Internet Archive, a provider)
+# says it is probably gone.
+GONE_CHECKLIST = (
+    "Open the link in a browser: the bot cannot see it, and a second opinion says it is "
+    "probably gone (see Evidence)",
+    "Replace the URL in roadmap.yaml or remove the resource; if it still works, label this "
+    "issue `{ignore}`",
+)
+
+
+def said_gone(finding: Finding) -> bool:
+    """True when a second opinion says the link's resource is probably gone."""
+    opinion = finding.link.second_opinion if finding.link else None
+    return opinion is not None and opinion.verdict is Opinion.GONE
+
+
+def checklist(finding: Finding) -> tuple[str, ...]:
+    return GONE_CHECKLIST if said_gone(finding) else CHECKLIST[finding.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +183,16 @@ def evidence_table(evidence: LinkEvidence, threshold: int) -> list[str]:
         ("Consecutive failing runs", streak(evidence, threshold)),
         ("Last OK", last_ok if evidence.first_failing else "this run"),
     ]
+    if evidence.second_opinion is not None:
+        rows.append(("Second opinion", second_opinion(evidence.second_opinion)))
     return ["| Evidence | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
+
+
+def second_opinion(found: Verification) -> str:
+    """``gone: probably withdrawn since 2026-10-25: … (archive, `https://web.archive.org/…`)``"""
+    source = code(found.source, 150)
+    return (f"{found.verdict.value}: {inline(found.evidence, 200)} "
+            f"({found.method.value}, {source})")
 
 
 def _known(value: Any) -> str | None:
@@ -215,8 +244,9 @@ def archived(finding: Finding) -> str:
     """The newest capture when one is known, else the archive's search for the URL."""
     evidence = finding.link
     if evidence is not None and evidence.archived_url:
-        when_ = f" ({inline(evidence.archived_on, 20)})" if evidence.archived_on else ""
-        return link(f"newest capture{when_}", evidence.archived_url)
+        # `link` escapes its label: the date goes in as it is.
+        when_ = f" ({evidence.archived_on[:10]})" if evidence.archived_on else ""
+        return link(f"copy seen alive{when_}", evidence.archived_url)
     return link("Wayback Machine", WAYBACK.format(url=finding.url))
 
 
@@ -236,8 +266,10 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     if finding.link is not None:
-        threshold = (settings.confirm_runs if finding.kind is FindingKind.BROKEN
-                     else settings.manual_check_runs)
+        # The streak that made the finding; past it the count shows as "N+", so a nightly
+        # rerun does not edit the body. A "gone" opinion confirms like a broken link.
+        confirmed_like_broken = finding.kind is FindingKind.BROKEN or said_gone(finding)
+        threshold = settings.confirm_runs if confirmed_like_broken else settings.manual_check_runs
         parts += ["#### Evidence", "", *evidence_table(finding.link, threshold), ""]
     # The link's own status is in the Evidence section already.
     skip = frozenset({"link"}) if finding.link is not None else frozenset()
@@ -257,7 +289,7 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     parts += [
-        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in CHECKLIST[finding.kind]
+        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in checklist(finding)
     ]
     parts += [
         "",
@@ -297,3 +329,4 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
         state_marker(OPEN),
     ]
     return "\n".join(parts) + "\n"
+

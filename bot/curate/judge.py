@@ -20,7 +20,7 @@ from bot.curate.model import (
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
 from bot.history.streaks import counted_runs, hours_since
-from bot.model import LinkResult, Reason, Report, Source, Status
+from bot.model import LinkResult, Method, Opinion, Reason, Report, Source, Status, Verification
 from bot.urls import host_key
 
 REACHABLE = frozenset({Status.OK, Status.REDIRECTED})
@@ -75,9 +75,21 @@ def failing_runs(past: UrlHistory | None, now: datetime, settings: CurateSetting
     return counted_runs(past.failing_since or past.since, now, settings.confirm_hours)
 
 
+def _capture(verification: Verification | None, url: str) -> tuple[str | None, str | None]:
+    """The archive's copy of the day it last saw the link alive (the archive picks the
+    nearest capture), when a second opinion from the archive knows that day."""
+    if verification is None or verification.method is not Method.ARCHIVE:
+        return None, None
+    if not verification.seen_alive or "/web/" not in verification.source:
+        return None, None
+    base = verification.source.split("/web/", 1)[0]
+    return f"{base}/web/{verification.seen_alive.replace('-', '')}/{url}", verification.seen_alive
+
+
 def evidence(
     result: LinkResult, past: UrlHistory | None, now: datetime, settings: CurateSettings
 ) -> LinkEvidence:
+    archived_url, archived_on = _capture(result.verification, result.url)
     return LinkEvidence(
         url=result.url,
         status=result.status.value,
@@ -88,6 +100,9 @@ def evidence(
         first_failing=past.failing_since if past else None,
         failures=failing_runs(past, now, settings),
         last_ok=past.last_ok if past else None,
+        archived_url=archived_url,
+        archived_on=archived_on,
+        second_opinion=result.verification,
     )
 
 
@@ -99,17 +114,65 @@ def confirmed_broken(past: UrlHistory | None, now: datetime, settings: CurateSet
     return runs >= settings.confirm_runs and hours_since(past.since, now) >= settings.confirm_hours
 
 
+def confirmed_failing(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> bool:
+    """Failing (any failing status) on as many runs, over as many hours, as a broken link
+    needs before its issue: the usual confirmation for a second opinion saying "gone"."""
+    if past is None or past.status not in FAILING:
+        return False
+    since = past.failing_since or past.since
+    return (failing_runs(past, now, settings) >= settings.confirm_runs
+            and hours_since(since, now) >= settings.confirm_hours)
+
+
+def opinion_of(result: LinkResult) -> Opinion | None:
+    return result.verification.verdict if result.verification else None
+
+
 def link_kind(
     result: LinkResult, past: UrlHistory | None, now: datetime, settings: CurateSettings
 ) -> FindingKind | None:
+    """The finding one link makes on its own. A link the check could not see makes one only
+    when a second opinion says it is gone; seen alive, it makes none; unconfirmed, it is
+    listed in the one issue of links no source could confirm (`unverified_findings`)."""
     if result.status is Status.BROKEN:
         return FindingKind.BROKEN if confirmed_broken(past, now, settings) else None
     if result.status in (Status.ERROR, Status.BLOCKED):
-        streak = failing_runs(past, now, settings)
-        return FindingKind.MANUAL if streak >= settings.manual_check_runs else None
+        gone = opinion_of(result) is Opinion.GONE
+        return FindingKind.MANUAL if gone and confirmed_failing(past, now, settings) else None
     if result.status is Status.REDIRECTED and result.final_url:
         return FindingKind.MOVED
     return None
+
+
+def unverified_findings(
+    report: Report, history: History, now: datetime, settings: CurateSettings
+) -> tuple[Finding, ...]:
+    """The links no source could confirm for `manual_check_runs` runs (a second opinion
+    saying "gone" aside): one issue lists them."""
+    found = []
+    for result in report.links:
+        if not result.unverified or settings.ignored(result.url) or not result.sources:
+            continue
+        if opinion_of(result) is Opinion.GONE:
+            continue  # its own issue, with the evidence (see `link_kind`)
+        past = history.urls.get(result.url)
+        if failing_runs(past, now, settings) < settings.manual_check_runs:
+            continue
+        places = ordered(place_of(source) for source in result.sources)
+        found.append(Finding(FindingKind.MANUAL, finding_key(places[0].resource_id, result.url),
+                             result.url, places[0], evidence(result, past, now, settings),
+                             low_priority=True, places=places))
+    return tuple(sorted(found, key=lambda f: (f.place.file, f.place.line or 0, f.url or "")))
+
+
+def vouched_keys(report: Report) -> frozenset[str]:
+    """Keys of links the check could not see but a second opinion saw alive."""
+    return frozenset(
+        finding_key(s.resource_id, r.url)
+        for r in report.links
+        if r.status in (Status.ERROR, Status.BLOCKED) and opinion_of(r) is Opinion.ALIVE
+        for s in r.sources
+    )
 
 
 def link_findings(
@@ -130,7 +193,6 @@ def link_findings(
             place=places[0],
             link=evidence(result, past, now, settings),
             replacement=result.final_url if kind is FindingKind.MOVED else None,
-            low_priority=kind is FindingKind.MANUAL,
             places=places,
         )
 
@@ -206,6 +268,10 @@ def _with_freshness(finding: Finding, freshness: Freshness) -> Finding:
     )
 
 
+def _keys_of(finding: Finding) -> frozenset[str]:
+    return frozenset(finding_key(p.resource_id, finding.url) for p in finding.all_places)
+
+
 def health(report: Report, freshness: Freshness | None) -> tuple[frozenset[str], frozenset[str]]:
     """Keys whose link answered this run, and keys proven fresh this run."""
     reachable = frozenset(
@@ -251,10 +317,15 @@ def judge(
         *stale_findings(freshness or {}, settings, lines or {}),
     ]
     reachable, fresh = health(report, freshness)
+    unverified = unverified_findings(report, history, now, settings)
     return Judgement(
         findings=_most_severe(found, freshness or {}),
         reachable=reachable,
         fresh=fresh,
+        # A partial run saw only some links: the list of unconfirmed ones is left as it is.
+        unverified=None if partial else unverified,
+        listed=frozenset(key for f in unverified for key in _keys_of(f)),
+        vouched=vouched_keys(report),
         # Without freshness records the link-less resources are unseen: "left" is unknowable.
         present=None if partial or freshness is None else present_keys(report, freshness),
     )

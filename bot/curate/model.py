@@ -9,7 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from bot.model import Hop
+from bot.model import Hop, Verification
 
 
 class FindingKind(StrEnum):
@@ -57,10 +57,11 @@ class LinkEvidence:
     first_failing: str | None = None
     failures: int = 0
     last_ok: str | None = None
-    # The newest archived copy, when a second opinion (the Internet Archive) found one; the
-    # issue then links that capture instead of the archive's search page.
+    # The archive's copy from the last day a second opinion (the Internet Archive) saw the
+    # link alive; the issue then links that copy instead of the archive's search page.
     archived_url: str | None = None
     archived_on: str | None = None  # YYYY-MM-DD
+    second_opinion: Verification | None = None  # what a public page, provider or archive said
 
 
 def _empty() -> Mapping[str, Any]:
@@ -114,7 +115,8 @@ class Judgement:
     """The run's findings, plus which keys are proven healthy (to close their issues).
 
     `present` is every key the roadmap still has, or None when the run saw only part of it
-    (then nothing is closed for having left the roadmap).
+    (then nothing is closed for having left the roadmap). `unverified` are the links no source
+    could confirm, listed together in one issue rather than one issue each.
     """
 
     findings: tuple[Finding, ...] = ()
@@ -122,6 +124,10 @@ class Judgement:
     fresh: frozenset[str] = frozenset()
     present: frozenset[str] | None = None
     inconclusive_reason: str | None = None
+    # Links no source could confirm, for the one issue that lists them (None: leave it be).
+    unverified: tuple[Finding, ...] | None = None
+    listed: frozenset[str] = frozenset()  # their keys: a per-link manual issue gives way
+    vouched: frozenset[str] = frozenset()  # keys whose link a second opinion saw alive
 
 
 def finding_key(resource_id: str | None, url: str | None) -> str:

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from bot.curate.fingerprint import (
     CLOSED_BY_BOT,
     DIGEST_KEY,
+    UNVERIFIED_KEY,
     fingerprint_of,
     fix_ids,
     state_of,
@@ -35,6 +36,7 @@ from bot.curate.issue_text import (
 from bot.curate.model import Finding, FindingKind, Fix, Judgement
 from bot.curate.pr_text import pr_body, pr_title
 from bot.curate.settings import CurateSettings
+from bot.curate.unverified_text import unverified_body, unverified_title
 from bot.history.streaks import parse_time
 
 
@@ -126,6 +128,17 @@ COMMENT_MERGED = (
     "is used. Closing."
 )
 COMMENT_PR_DONE = "None of these fixes is needed any more. Closing."
+COMMENT_ALL_CONFIRMED = (
+    "Every link is confirmed again (or gone from the roadmap): nothing left to check by hand. "
+    "Closing."
+)
+COMMENT_VOUCHED = (
+    "The bot still cannot see this link, but a second opinion (a public page, a provider or "
+    "the Internet Archive) saw it alive lately: nothing to do. Closing."
+)
+COMMENT_LISTED = (
+    "This link is now listed in the one issue of links no source could confirm. Closing."
+)
 
 
 def comment_kind_changed(finding: Finding) -> str:
@@ -244,6 +257,10 @@ def _close_reason(issue: IssueState, judgement: Judgement, settings: CurateSetti
     kind = _kind_of(issue, settings)
     if kind is FindingKind.STALE:
         return COMMENT_FRESH if key in judgement.fresh else None
+    if kind is FindingKind.MANUAL and key in judgement.vouched:
+        return COMMENT_VOUCHED
+    if kind is FindingKind.MANUAL and key in judgement.listed:
+        return COMMENT_LISTED
     return COMMENT_RECOVERED if key in judgement.reachable else None
 
 
@@ -294,9 +311,10 @@ def plan_issues(
     for issue in issues:
         if issue.key and settings.labels.bot in issue.labels:
             by_key[issue.key].append(issue)
-    actions: list[Action] = []
+    actions = _unverified_actions(by_key.get(UNVERIFIED_KEY, []), judgement, now, settings,
+                                  context)
     wanted = _desired(issue_worthy(judgement, fixable), settings, context)
-    handled = {want.key for want in wanted}
+    handled = {want.key for want in wanted} | {UNVERIFIED_KEY}
     for want in wanted:
         # An alias that is some other issue's own key stays that issue's.
         aliases = sorted(want.aliases - {w.key for w in wanted})
@@ -323,6 +341,27 @@ def plan_issues(
                     )
                 )
     return actions
+
+
+def _unverified_actions(
+    issues: list[IssueState], judgement: Judgement, now: datetime, settings: CurateSettings,
+    context: Context,
+) -> list[Action]:
+    """The one issue listing links no source could confirm: kept up to date while the list
+    has links, closed when it is empty, left alone by a partial run."""
+    found = judgement.unverified
+    if found is None:
+        return []
+    if not found:
+        return [
+            Action(Verb.CLOSE_ISSUE, issue.number, UNVERIFIED_KEY,
+                   body=with_state(issue.body, CLOSED_BY_BOT), comment=COMMENT_ALL_CONFIRMED)
+            for issue in issues if issue.open and settings.labels.ignore not in issue.labels
+        ]
+    labels = (settings.labels.bot, settings.labels.manual, settings.labels.low_priority)
+    want = Desired(UNVERIFIED_KEY, unverified_title(found),
+                   unverified_body(found, settings, context), labels, FindingKind.MANUAL)
+    return _issue_actions(want, issues, now, settings)
 
 
 def plan_pull(

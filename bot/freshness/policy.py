@@ -202,10 +202,24 @@ def known_or_not(ctx: Context) -> Judgement:
         suggestion = Suggestion(Action.REPLACE_URL, "It moved: point the link at its new home.",
                                 ctx.suggested_url)
     elif not ctx.facts.has_url and ctx.suggested_url:
-        source = f"{provider.title} on {provider.provider}" if provider and provider.title \
-            else "this page"
-        suggestion = Suggestion(Action.ADD_URL, f"No link yet: link {source}.", ctx.suggested_url)
+        suggestion = Suggestion(Action.ADD_URL, add_link_text(provider), ctx.suggested_url)
     return Judgement(Verdict.FRESH if known else Verdict.UNKNOWN, suggestion=suggestion)
+
+
+# How a suggestion names the upstream that knows a resource.
+PROVIDER_LABEL: Mapping[str, str] = {
+    "openlibrary": "Open Library", "github": "GitHub", "youtube": "YouTube", "pypi": "PyPI",
+    "substack": "Substack", "medium": "Medium",
+}
+
+
+def add_link_text(provider: ProviderResult | None) -> str:
+    """``No link yet: add its Open Library page ("Learning Git").``"""
+    if provider is None:
+        return "No link yet: add a link to this page."
+    label = PROVIDER_LABEL.get(provider.provider, provider.provider)
+    title = f' ("{provider.title}")' if provider.title else ""
+    return f"No link yet: add its {label} page{title}."
 
 
 # In order; the first rule that returns a judgement decides.

@@ -104,7 +104,7 @@ def fold(
         resources = {} if prune else resources
         for rid, record in freshness.items():
             resources[rid] = fold_resource(history.resources.get(rid), rid, record, at)
-    return History(MappingProxyType(urls), MappingProxyType(resources))
+    return replace(history, urls=MappingProxyType(urls), resources=MappingProxyType(resources))
 
 
 def validators(history: History) -> dict[str, tuple[str | None, str | None]]:

@@ -3,8 +3,10 @@
 Only facts that change when the world changes are stored: a status, the reason and the run
 it began (`since`), the first run of a failing streak, validators and freshness. There is no
 per-run counter: a streak's length is worked out from its first run and the clock
-(`bot.history.streaks`). A quiet night (every link as it was) therefore folds into a
-byte-identical file and the workflow makes no commit.
+(`bot.history.streaks`). Second opinions are remembered per URL with the run that asked
+(`verifications`), and asked again only weekly or when the direct check changes. A quiet
+night (every link as it was) therefore folds into a byte-identical file and the workflow
+makes no commit.
 
 Version 1 files also held `runs` and `failures` counters; they are ignored on reading, and
 the next save writes version 2 without them.
@@ -16,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from bot.history.verifications import Remembered
 
 SCHEMA_VERSION = 2  # 2: no per-run counters (version 1 files are read and migrated)
 RECENT_LIMIT = 14  # status changes kept per URL (the report's sparkline shows at most 14)
@@ -92,6 +96,10 @@ class ResourceHistory:
         return cls(resource_id, str(data["verdict"]), str(data["since"]), data.get("last_updated"))
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -102,6 +110,7 @@ class History:
 
     urls: Mapping[str, UrlHistory] = field(default_factory=_empty)
     resources: Mapping[str, ResourceHistory] = field(default_factory=_empty)
+    verifications: Mapping[str, Remembered] = field(default_factory=_empty)  # by URL
 
     def to_json(self) -> dict[str, Any]:
         # Sorted keys: the same history always serialises to the same bytes.
@@ -109,6 +118,8 @@ class History:
             "schema_version": SCHEMA_VERSION,
             "urls": {url: self.urls[url].to_json() for url in sorted(self.urls)},
             "resources": {rid: self.resources[rid].to_json() for rid in sorted(self.resources)},
+            "verifications": {url: self.verifications[url].to_json()
+                              for url in sorted(self.verifications)},
         }
 
     @classmethod
@@ -120,7 +131,11 @@ class History:
             rid: ResourceHistory.from_json(rid, item)
             for rid, item in (data.get("resources") or {}).items()
         }
-        return cls(MappingProxyType(urls), MappingProxyType(resources))
+        remembered = {url: Remembered.from_json(item)
+                      for url, item in _mapping(data.get("verifications")).items()}
+        verifications = {url: item for url, item in remembered.items() if item is not None}
+        return cls(MappingProxyType(urls), MappingProxyType(resources),
+                   MappingProxyType(verifications))
 
     def sparkline(self) -> dict[str, list[dict[str, str]]]:
         """The report's `history` extra: per URL, its recent status changes, oldest first."""

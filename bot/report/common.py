@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.model import LinkResult, Report, Source, Status
+from bot.model import LinkResult, Opinion, Report, Source, Status
 
 # Worst first: a maintainer reads from the top and stops when the rest is fine.
 STATUS_ORDER: tuple[Status, ...] = (
@@ -177,3 +177,25 @@ def resource_title(link: LinkResult) -> str:
         if source.resource:
             return source.resource
     return link.url
+
+
+OPINION_PREFIX: Mapping[Opinion, str] = {
+    Opinion.ALIVE: "",
+    Opinion.GONE: "second opinion says gone: ",
+    Opinion.UNKNOWN: "unverified: ",
+}
+
+
+def opinion(link: LinkResult) -> str:
+    """The second opinion in one line ("seen alive by the Internet Archive on 2026-11-02"),
+    or why there is none for a link no source confirmed; empty when none was needed."""
+    found = link.verification
+    if found is None:
+        return "unverified: no second opinion" if link.unverified else ""
+    return OPINION_PREFIX[found.verdict] + (found.evidence or found.verdict.value)
+
+
+def unverified_since(report: Report) -> Mapping[str, str]:
+    """``extra["unverified_since"]``: url -> the day its unconfirmed streak began."""
+    return {url: str(day) for url, day in _mapping(report, "unverified_since").items()
+            if parse_day(day) is not None}

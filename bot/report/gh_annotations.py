@@ -57,6 +57,9 @@ def for_link(result: LinkResult, source: Source, *, inconclusive: bool = False) 
         level = "warning"  # an unhealthy run proves nothing; do not fail anyone on it
     name = f"{source.resource}: " if source.resource else ""
     message = f"{name}{result.url} is {result.status.value} ({common.detail(result)})"
+    second = common.opinion(result)
+    if second:
+        message += f"; {second}"
     return command(level, message, file=source.file, line=source.line,
                    title=TITLE[result.status])
 

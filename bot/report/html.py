@@ -19,6 +19,7 @@ CARD_LABEL = {Status.BROKEN: "Broken", Status.REDIRECTED: "Redirected", Status.B
               Status.ERROR: "Error", Status.SKIPPED: "Skipped", Status.OK: "OK"}
 FRESHNESS_VERDICTS = ("stale", "review", "broken", "fresh", "unknown")
 NO_LINK = "none"  # the status of a roadmap resource that has no URL (a book, a tool name)
+UNVERIFIED = "unverified"  # the card that filters links no source could confirm
 
 
 @cache
@@ -83,6 +84,8 @@ def _cards(report: Report) -> str:
     cards = [_card("all", "Total", summary.total, previous.get("total"), pressed=True)]
     cards += [_card(s.value, CARD_LABEL[s], summary.counts[s], previous.get(s.value))
               for s in common.STATUS_ORDER]
+    # Not a status: blocked or inconclusive links that no second opinion saw alive.
+    cards.append(_card(UNVERIFIED, "Unverified", summary.unverified, previous.get(UNVERIFIED)))
     return "\n".join(cards)
 
 
@@ -148,7 +151,21 @@ def _link_row(link: LinkResult, fresh: Mapping[str, Mapping[str, Any]],
         "history": [{"day": day, "status": status}
                     for day, status in common.timeline(runs, report.generated_at)]
         if runs else [],
+        **_opinion_fields(link, report),
         **_freshness_fields(entry, report),
+    }
+
+
+def _opinion_fields(link: LinkResult, report: Report) -> dict[str, Any]:
+    """The second opinion, and for a link no source confirmed, since when that has lasted."""
+    since = common.unverified_since(report).get(link.url) if link.unverified else None
+    days = common.age_days(since, report.generated_at)
+    return {
+        "opinion": _short(common.opinion(link)),
+        "opinion_verdict": link.verification.verdict.value if link.verification else None,
+        "unverified": link.unverified,
+        "unverified_since": since[:10] if since else None,
+        "unverified_for": common.age_text(days) if days is not None else None,
     }
 
 
@@ -168,6 +185,8 @@ def _resource_row(entry: Mapping[str, Any], report: Report) -> dict[str, Any]:
         "page_title": None, "places": [],
         "sections": [str(entry.get("section") or common.NO_SECTION)],
         "kind": str(entry.get("kind") or "unknown"), "history": [],
+        "opinion": None, "opinion_verdict": None, "unverified": False,
+        "unverified_since": None, "unverified_for": None,
         **_freshness_fields(entry, report),
     }
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import InputError
-from bot.model import Hop, LinkResult, Report, Source, Status, Via
+from bot.model import Hop, LinkResult, Report, Source, Status, Verification, Via
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +32,7 @@ def link_to_dict(result: LinkResult) -> dict[str, Any]:
         "checked_at": iso(result.checked_at),
         "sources": [source.to_json() for source in result.sources],
         "metadata": dict(result.metadata),
+        "verification": result.verification.to_json() if result.verification else None,
     }
 
 
@@ -95,6 +96,7 @@ def link_from_dict(data: dict[str, Any]) -> LinkResult:
             for s in data.get("sources") or ()
         ),
         metadata=data.get("metadata") or {},
+        verification=Verification.from_json(data.get("verification")),
     )
 
 

@@ -148,6 +148,10 @@ def _counts(report: Report) -> str:
         rows.append(row + (f" {trend(count, previous.get(status.value))} |" if previous else ""))
     total = f"| **total** | **{summary.total}** |"
     rows.append(total + (f" {trend(summary.total, previous.get('total'))} |" if previous else ""))
+    if summary.unverified:
+        rows += ["", f"**{plural(summary.unverified, 'link')} no source could confirm** "
+                 "(blocked or inconclusive, and no public page, provider or the Internet Archive "
+                 "saw it alive lately)."]
     return "\n".join(rows)
 
 
@@ -173,6 +177,9 @@ def _item(occurrence: common.Occurrence, runs: list[Mapping[str, Any]], now: dat
         parts.append(code(result.reason) + _http(result))
     if result.status is Status.REDIRECTED and result.final_url:
         parts.append("now at " + link(result.final_url, result.final_url))
+    second = common.opinion(result)
+    if second:
+        parts.append(text(second))
     parts.append(code(common.where(source)))
     strip = history_strip(runs, now)
     if strip and result.status is not Status.OK:

@@ -99,13 +99,18 @@ def _result(result: LinkResult, source: Any, rule_index: int) -> dict[str, Any]:
                                                               source.resource_id)},
         "properties": {"url": result.url, "status": result.status.value,
                        "reason": result.reason, "httpStatus": result.http_status,
-                       "finalUrl": result.final_url},
+                       "finalUrl": result.final_url,
+                       "verification": result.verification.to_json()
+                       if result.verification else None},
     }
 
 
 def _message(result: LinkResult, resource: str | None) -> str:
     name = f"{resource}: " if resource else ""
     text = f"{name}{result.url} is {result.status.value} ({common.detail(result)})."
+    second = common.opinion(result)
+    if second:
+        text += f" Second opinion: {second}."
     return text + " Run `roadmap-bot explain URL` to see every request."
 
 

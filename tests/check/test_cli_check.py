@@ -19,6 +19,8 @@ from tests.simweb import Flaky, Page, RawHost, Redirect, SimHost, SimWeb
 
 FAST_CONFIG = """\
 freshness: {}   # other stages' sections are not the checker's business
+verify:
+  enabled: false   # second opinions have their own tests (tests/verify), with a fake archive
 check:
   first_byte_timeout: 0.3
   total_timeout: 0.5

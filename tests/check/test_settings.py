@@ -90,3 +90,16 @@ def test_config_remaps_come_after_the_builtin_ones() -> None:
     ]})
     assert settings.remap("https://app.coursera.org/learn/ml") == (
         "https://www.coursera.org/learn/ml", "coursera-app")
+
+
+@pytest.mark.parametrize(
+    ("url", "checked"),
+    [
+        ("https://app.datacamp.com/learn/skill-tracks/python-programming",
+         "https://www.datacamp.com/tracks/python-programming"),
+        ("https://app.datacamp.com/learn/skill-tracks/python-fundamentals?ref=x#top",
+         "https://www.datacamp.com/tracks/python-fundamentals"),
+    ],
+)
+def test_builtin_skill_track_remap(url: str, checked: str) -> None:
+    assert CheckSettings().remap(url) == (checked, "datacamp-app-skill-track")

@@ -29,9 +29,8 @@ def history(status: str, since_hours: float) -> History:
         (Status.BROKEN, "http_404", history("broken", 0), None),  # first night: not proof
         (Status.BROKEN, "http_404", history("broken", 1), None),  # two runs an hour apart
         (Status.BROKEN, "http_404", history("broken", 24), FindingKind.BROKEN),
-        (Status.ERROR, "timeout", history("error", 72), None),  # four nightly runs
-        (Status.ERROR, "timeout", history("error", 96), FindingKind.MANUAL),  # the fifth
-        (Status.BLOCKED, "http_403", history("blocked", 96), FindingKind.MANUAL),
+        (Status.ERROR, "timeout", history("error", 96), None),  # listed, not an issue of its own
+        (Status.BLOCKED, "http_403", history("blocked", 96), None),
         (Status.OK, "http_200", history("ok", 0), None),
     ],
 )
@@ -40,11 +39,33 @@ def test_link_findings(status: Status, reason: str, past: History, kind: Finding
     assert [f.kind for f in verdict.findings] == ([kind] if kind else [])
 
 
-def test_manual_check_is_low_priority_and_carries_the_streak() -> None:
+@pytest.mark.parametrize(
+    ("status", "reason", "past", "listed"),
+    [
+        (Status.ERROR, "timeout", history("error", 72), False),  # four nightly runs
+        (Status.ERROR, "timeout", history("error", 96), True),  # the fifth
+        (Status.BLOCKED, "http_403", history("blocked", 96), True),
+        (Status.BROKEN, "http_404", history("broken", 96), False),
+    ],
+)
+def test_links_no_source_confirms_are_listed_after_the_manual_streak(
+        status: Status, reason: str, past: History, listed: bool) -> None:
+    verdict = judge(past, report(result(URL, status, reason)), None, NOW, CurateSettings())
+    assert [f.url for f in verdict.unverified or ()] == ([URL] if listed else [])
+    assert (verdict.listed == {"resource:py-book"}) is listed
+
+
+def test_a_listed_link_is_low_priority_and_carries_the_streak() -> None:
     verdict = judge(history("error", 96), report(result(URL, Status.ERROR, "timeout")), None,
                     NOW, CurateSettings())
-    (finding,) = verdict.findings
+    (finding,) = verdict.unverified or ()
     assert finding.low_priority and finding.link is not None and finding.link.failures == 5
+
+
+def test_a_partial_run_leaves_the_list_alone() -> None:
+    verdict = judge(history("error", 96), report(result(URL, Status.ERROR, "timeout")), None,
+                    NOW, CurateSettings(), partial=True)
+    assert verdict.unverified is None
 
 
 def test_moved_and_stale_on_first_proof() -> None:

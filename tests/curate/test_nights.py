@@ -57,10 +57,10 @@ async def test_one_url_one_issue_listing_every_place(world: World) -> None:
     assert "fingerprint=resource:beta-course" in kept["body"]
     assert "Used in 2 places" in kept["body"] and "Delta Article" in kept["body"]
     assert all(f"roadmap.yaml#L{line}" in kept["body"] for line in lines["beta"])
-    (manual,) = [i for i in world.issues() if i["number"] not in old.values()]
-    assert manual["title"] == "Needs a manual check: Alpha Guide"
-    assert "Used in 2 places" in manual["body"] and "Gamma Tutorial" in manual["body"]
-    assert all(f"roadmap.yaml#L{line}" in manual["body"] for line in lines["alpha"])
+    # The walled URL no source could confirm: one row in the one list issue, not an issue.
+    (listed,) = [i for i in world.issues() if i["number"] not in old.values()]
+    assert listed["title"] == "Links no source could confirm (1)"
+    assert "Alpha Guide (and 1 more place)" in listed["body"]
     await world.night(5)
     assert world.github.writes() == [] and len(world.issues()) == 3
 
@@ -226,14 +226,13 @@ async def test_a_quiet_night_with_failing_links_leaves_the_history_byte_identica
         assert path.read_bytes() == before, f"night {n} rewrote the history"
         assert "history unchanged: reports/history.json" in world.log[mark:]
     titles = sorted(issue["title"] for issue in world.issues())
-    assert titles == ["Broken link: Gamma Tutorial", "Needs a manual check: Alpha Guide",
-                      "Needs a manual check: Beta Course"]
+    assert titles == ["Broken link: Gamma Tutorial", "Links no source could confirm (2)"]
     assert [method for method, _ in world.github.calls] == ["GET", "GET"]  # night 8: two reads
 
 
 async def test_a_second_run_the_same_day_does_not_count_toward_a_streak(world: World) -> None:
     """manual_check_runs counts runs at least confirm_hours apart: a manual dispatch two hours
-    after each nightly does not bring the needs-manual-check issue forward."""
+    after each nightly does not bring the listing of a link no source confirms forward."""
     world.hosts["alpha"].route("/alpha", Page("<title>Forbidden</title>", status=403))
     for n in range(4):
         await world.night(n)
@@ -241,8 +240,8 @@ async def test_a_second_run_the_same_day_does_not_count_toward_a_streak(world: W
         assert world.issues() == [], f"an issue after {2 * (n + 1)} runs on {n + 1} days"
     await world.night(4)
     (issue,) = world.issues()
-    assert issue["title"] == "Needs a manual check: Alpha Guide"
-    assert "| Consecutive failing runs | 5+ |" in issue["body"]
+    assert issue["title"] == "Links no source could confirm (1)"
+    assert "Alpha Guide" in issue["body"] and "`blocked` (`http_403`) since 2026-11-01" in issue["body"]
 
 
 async def test_a_broken_link_needs_a_second_run_confirm_hours_later(world: World) -> None:

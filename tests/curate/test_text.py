@@ -99,11 +99,11 @@ def test_what_is_not_known_is_left_out() -> None:
     assert "- **Last updated:** 2019\\-05\\-01\n" in body and "`unknown`" not in body
 
 
-def test_archived_copies_link_the_newest_capture_when_one_is_known() -> None:
+def test_archived_copies_link_the_copy_seen_alive_when_one_is_known() -> None:
     capture = "https://web.archive.org/web/20240501000000/https://old.test/book"
     evidence = replace(FINDING.link, archived_url=capture, archived_on="2024-05-01")
     body = issue_body(replace(FINDING, link=evidence), CurateSettings(), CONTEXT)
-    assert f"newest capture (2024-05-01)]({capture})" in body.replace("\\", "")
+    assert f"[copy seen alive \\(2024\\-05\\-01\\)]({capture})" in body
     assert "/web/*/" not in body
 
 

@@ -318,7 +318,47 @@ OPENLIBRARY_DOCS: list[dict[str, Any]] = [
     _doc("OL34567890W", "Learning GitHub Actions", ["Brent Laster"], 1, [2023]),
     _doc("OL36789012W", "Learning Git", ["Anna Skoulikari"], 1, [2023]),
     _doc("OL99999999W", "Learning Git the Hard Way", ["Someone Else"], 1, [2010]),
+    # One work for every edition: the search result names no edition number.
+    _doc("OL19359817W", "Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow",
+         ["Aurélien Géron"], 9, [2017, 2019, 2022, 2023],
+         "Concepts, Tools, and Techniques to Build Intelligent Systems"),
 ]
+
+# /works/ID/editions.json, as Open Library answers it (trimmed to the fields we read and a few
+# we do not). Three numbered editions of one work, a reprint that names none, a translation.
+OPENLIBRARY_EDITIONS: dict[str, list[dict[str, Any]]] = {
+    "OL19359817W": [
+        {"key": "/books/OL37785345M", "type": {"key": "/type/edition"},
+         "title": "Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow",
+         "subtitle": "Concepts, Tools, and Techniques to Build Intelligent Systems",
+         "edition_name": "3rd ed.", "publish_date": "Nov 08, 2022", "publishers": ["O'Reilly"],
+         "isbn_13": ["9781098125974"], "works": [{"key": "/works/OL19359817W"}]},
+        {"key": "/books/OL48712345M", "title": "Hands-On Machine Learning with Scikit-Learn, "
+         "Keras, and TensorFlow", "publish_date": "2023", "publishers": ["O'Reilly"],
+         "works": [{"key": "/works/OL19359817W"}]},
+        {"key": "/books/OL27972357M",
+         "title": "Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow",
+         "edition_name": "Second edition", "publish_date": "Oct 15, 2019",
+         "works": [{"key": "/works/OL19359817W"}]},
+        {"key": "/books/OL26837451M",
+         "title": "Hands-On Machine Learning with Scikit-Learn and TensorFlow",
+         "edition_name": "First edition", "publish_date": "2017",
+         "works": [{"key": "/works/OL19359817W"}]},
+        {"key": "/books/OL31234567M", "title": "Prise en main de l'apprentissage automatique",
+         "publish_date": "2019", "languages": [{"key": "/languages/fre"}],
+         "works": [{"key": "/works/OL19359817W"}]},
+    ],
+}
+
+
+async def openlibrary_editions(request: web.Request) -> web.Response:
+    work = request.match_info["work"]
+    entries = OPENLIBRARY_EDITIONS.get(work)
+    if entries is None:
+        return web.json_response({"error": "notfound", "key": f"/works/{work}"}, status=404)
+    return web.json_response({"links": {"self": f"/works/{work}/editions.json",
+                                        "work": f"/works/{work}"},
+                              "size": len(entries), "entries": entries})
 
 
 def _words(text: str) -> set[str]:
@@ -444,6 +484,7 @@ async def start_upstreams(github_data: GitHubData | None = None) -> Upstreams:
         web.get("/oembed", oembed),
         web.get("/pypi/{package}/json", pypi_json),
         web.get("/search.json", openlibrary_search),
+        web.get("/works/{work}/editions.json", openlibrary_editions),
         web.get("/api/v1/posts/{slug}", substack_post),
         web.get("/feed", medium_feed),
         web.get("/feed/{user}", medium_feed),

@@ -168,3 +168,31 @@ def test_evidence_lists_dates_sources_provider_facts_and_the_link() -> None:
 def test_dates_from_report_metadata(metadata: dict[str, object],
                                     expected: tuple[DatedFact, ...]) -> None:
     assert dates_from_metadata(metadata) == expected
+
+
+@pytest.mark.parametrize(
+    ("found", "text"),
+    [
+        (ProviderResult("openlibrary", title="Learning Git",
+                        suggested_url="https://openlibrary.org/works/OL36789012W"),
+         'No link yet: add its Open Library page ("Learning Git").'),
+        (ProviderResult("openlibrary", suggested_url="https://openlibrary.org/works/OL1W"),
+         "No link yet: add its Open Library page."),
+        (ProviderResult("newprovider", title="T", suggested_url="https://x.org/"),
+         'No link yet: add its newprovider page ("T").'),
+    ],
+)
+def test_linkless_suggestion_names_the_source_properly(found: ProviderResult, text: str) -> None:
+    judged = judge(Facts("book", False, provider=found), PolicySettings(), TODAY)
+    assert judged.suggestion is not None and judged.suggestion.text == text
+
+
+def test_newer_edition_suggestion_gives_its_year_and_link() -> None:
+    found = ProviderResult("openlibrary", signals=frozenset({Signal.NEWER_EDITION}),
+                           suggested_url="https://openlibrary.org/books/OL37785345M",
+                           suggested_text="Hands-On Machine Learning, 3rd Edition (2022)")
+    judged = judge(Facts("book", False, provider=found), PolicySettings(), TODAY)
+    assert judged.verdict is Verdict.STALE and judged.suggestion is not None
+    assert judged.suggestion.text == (
+        "A newer edition exists: Hands-On Machine Learning, 3rd Edition (2022).")
+    assert judged.suggestion.url == "https://openlibrary.org/books/OL37785345M"

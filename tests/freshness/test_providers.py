@@ -14,7 +14,7 @@ from bot.freshness.providers import Signal
 from bot.freshness.providers.blogs import MediumProvider, SubstackProvider
 from bot.freshness.providers.github import GitHubProvider, parse_repo_url
 from bot.freshness.providers.interface import ProviderResult
-from bot.freshness.providers.openlibrary import OpenLibraryProvider
+from bot.freshness.providers.openlibrary import OpenLibraryProvider, later_edition, parse_editions
 from bot.freshness.providers.pypi import PyPIProvider
 from bot.freshness.providers.youtube import YouTubeProvider, video_id
 from bot.freshness.record import DatedFact, DateField, Evidence
@@ -213,6 +213,29 @@ async def test_book_with_a_newer_edition(upstreams: Upstreams,
     assert facts(result)["latest edition year"] == "2026"
 
 
+async def test_newer_edition_found_among_one_works_editions(
+        upstreams: Upstreams, http: aiohttp.ClientSession) -> None:
+    book = res(kind=Kind.BOOK, authors=("Aurélien Géron",), edition=2,
+               title="Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow, "
+                     "2nd Edition")
+    result = await OpenLibraryProvider(upstreams.settings()).fetch(book, http)
+    assert result.signals == {Signal.NEWER_EDITION}
+    assert result.suggested_text == ("Hands-On Machine Learning with Scikit-Learn, Keras, and "
+                                     "TensorFlow, 3rd Edition (2022)")
+    assert result.suggested_url == "https://openlibrary.org/books/OL37785345M"
+    assert upstreams.count("other", "/works/OL19359817W/editions.json") == 1
+
+
+async def test_the_latest_cited_edition_is_not_stale_whatever_the_count(
+        upstreams: Upstreams, http: aiohttp.ClientSession) -> None:
+    # Nine editions and a 2023 reprint, but none names a number above 3: not stale.
+    book = res(kind=Kind.BOOK, authors=("Aurélien Géron",), edition=3,
+               title="Hands-On Machine Learning with Scikit-Learn, Keras, and TensorFlow, "
+                     "3rd Edition")
+    result = await OpenLibraryProvider(upstreams.settings()).fetch(book, http)
+    assert result.found and not result.signals
+
+
 async def test_book_at_its_latest_edition_gets_its_link(upstreams: Upstreams,
                                                         http: aiohttp.ClientSession) -> None:
     book = res(kind=Kind.BOOK, title="Python Crash Course, 3rd Edition",
@@ -327,3 +350,31 @@ async def test_graphql_failure_falls_back_to_rest(upstreams: Upstreams,
     assert results["r"].signals == {Signal.ARCHIVED}
     assert results["r"].evidence[-1].source == "github:rest"
     assert upstreams.count("github", "/repos/octo/archived-tool") == 2  # repo + latest release
+
+
+@pytest.mark.parametrize(
+    ("data", "numbers"),
+    [
+        ({"entries": [{"key": "/books/A", "edition_name": "2nd edition", "publish_date": "2019"},
+                      {"key": "/books/B", "title": "X, Third Edition", "publish_date": "May 2022"},
+                      {"key": "/books/C", "publish_date": "2023"}]}, [2, 3, None]),
+        ({"entries": [{"title": "no key"}, "junk", {"key": 5}]}, []),
+        ({"entries": "nope"}, []),
+        ([], []),
+        (None, []),
+    ],
+)
+def test_parse_editions_reads_numbers_and_skips_junk(data: object, numbers: list[int | None]
+                                                     ) -> None:
+    assert [e.number for e in parse_editions(data)] == numbers
+
+
+def test_later_edition_needs_a_named_higher_number() -> None:
+    editions = parse_editions({"entries": [
+        {"key": "/books/A", "edition_name": "2nd edition", "publish_date": "2019"},
+        {"key": "/books/B", "publish_date": "2030"},  # unnamed: never a newer edition
+        {"key": "/books/C", "edition_name": "3rd ed.", "publish_date": "2022"},
+        {"key": "/books/D", "edition_name": "3rd edition", "publish_date": "2023"}]})
+    later = later_edition(2, editions)
+    assert later is not None and (later.key, later.year) == ("/books/D", 2023)
+    assert later_edition(3, editions) is None

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.model import Hop, LinkResult, Report, Source, Status
+from bot.model import Hop, LinkResult, Method, Opinion, Report, Source, Status, Verification
 from bot.roadmap.load import load_roadmap
 from bot.roadmap.schema import placements
 
@@ -17,6 +17,11 @@ HOSTILE_TITLE = '</script><script>alert("pwned")</script><img src=x onerror=aler
 
 def _src(line: int, resource: str, rid: str, section: str) -> Source:
     return Source("roadmap.yaml", line, resource, rid, section)
+
+
+SEEN_ALIVE = Verification(Method.ARCHIVE, "https://web.archive.org/web/*/https://walled.example/x",
+                          Opinion.ALIVE, "2026-11-02",
+                          "seen alive by the Internet Archive on 2026-11-02")
 
 
 def small_report(*, previous: bool = True, inconclusive: bool = False) -> Report:
@@ -30,7 +35,8 @@ def small_report(*, previous: bool = True, inconclusive: bool = False) -> Report
                    redirects=(Hop("https://old.example/k8s", 301),),
                    sources=(_src(80, "Kubernetes mastery", "k8s", "2.2. Kubernetes"),)),
         LinkResult("https://walled.example/x", Status.BLOCKED, "bot_protection", 403,
-                   sources=(_src(30, "Learn | Python *3*", "lp3", "1.1. Python & IDEs"),)),
+                   sources=(_src(30, "Learn | Python *3*", "lp3", "1.1. Python & IDEs"),),
+                   verification=SEEN_ALIVE),
         LinkResult("https://slow.example/", Status.ERROR, "timeout",
                    sources=(_src(200, "Slow site", "slow", "5.10. Later"),)),
         LinkResult("http://10.0.0.1/", Status.SKIPPED, "private_address",

@@ -73,6 +73,19 @@ async def test_status_card_filters_and_toggles_back(page: Page, tmp_path: Path) 
     assert page.errors == []
 
 
+async def test_unverified_card_shows_only_links_no_source_confirmed(page: Page,
+                                                                   tmp_path: Path) -> None:
+    await load(page, small_report(), tmp_path)
+    await page.eval("document.querySelector('.card[data-status=unverified]').click()")
+    # The walled link was seen alive by the archive: only the inconclusive one is left.
+    assert await page.eval(visible_statuses()) == ["error"]
+    assert "unverified: no second opinion" in await page.eval(
+        "document.querySelector('#links tbody tr:not([hidden]) .opinion').textContent")
+    await page.eval("document.querySelector('.card[data-status=unverified]').click()")
+    assert await page.eval(VISIBLE) == 6
+    assert page.errors == []
+
+
 async def test_kind_section_freshness_and_search_filters(page: Page, tmp_path: Path) -> None:
     await load(page, small_report(), tmp_path)
     assert await page.eval(VISIBLE) == 6

@@ -128,3 +128,21 @@ def test_assets_cannot_close_their_own_element() -> None:
     # They are inlined verbatim (and hashed for the CSP), so they must not contain these.
     assert "</script" not in html.asset("dashboard.js").lower()
     assert "</style" not in html.asset("dashboard.css").lower()
+
+
+def test_rows_carry_the_second_opinion_and_how_long_a_link_is_unverified() -> None:
+    report = small_report()
+    report = Report(report.inputs, report.generated_at, report.links,
+                    extra={**report.extra, "unverified_since": {"https://slow.example/":
+                                                                "2026-11-18T03:00:00Z"}})
+    rows = {row["url"]: row for row in html.payload(report)["rows"]}
+    walled, slow = rows["https://walled.example/x"], rows["https://slow.example/"]
+    assert walled["opinion"] == "seen alive by the Internet Archive on 2026-11-02"
+    assert (walled["opinion_verdict"], walled["unverified"]) == ("alive", False)
+    assert (slow["unverified"], slow["unverified_since"], slow["unverified_for"]) == (
+        True, "2026-11-18", "10 d")
+    page = html.render(report)
+    card = next(attrs for tag, attrs in parse(page).tags
+                if tag == "button" and attrs.get("data-status") == "unverified")
+    assert "card-unverified" in (card.get("class") or "")
+    assert '<span class="count">1</span><span class="label">Unverified</span>' in page

@@ -39,7 +39,8 @@ def test_report_has_the_contract_keys_and_a_derived_summary() -> None:
                               "inconclusive_reason", "summary", "links"]
     assert data["generated_at"] == "2026-11-28T03:00:00Z"
     assert data["summary"] == {"total": 3, "ok": 1, "redirected": 1, "broken": 1, "blocked": 0,
-                               "error": 0, "skipped": 0}
+                               "error": 0, "skipped": 0,
+                               "unverified": 0}
     first = data["links"][0]
     assert first["redirects"] == [{"url": "https://example.org/old", "status": 302}]
     assert first["sources"] == [{"file": "roadmap.yaml", "line": 12, "resource": "Python Crash Course",
@@ -74,4 +75,4 @@ def test_report_repr_is_short_whatever_its_size() -> None:
                  links=tuple(LinkResult(f"https://e.org/{n}", Status.OK, "http_200")
                              for n in range(10_000)))
     assert repr(big) == ("Report(inputs=('a.md',), total=10000, ok=10000, redirected=0, broken=0, "
-                         "blocked=0, error=0, skipped=0, inconclusive=False)")
+                         "blocked=0, error=0, skipped=0, unverified=0, inconclusive=False)")

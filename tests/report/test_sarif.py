@@ -92,3 +92,12 @@ def test_artifact_uri_is_a_uri_reference(file: str, uri: str) -> None:
                       sources=(Source(file, 3),))
     result = log_of(Report((), GENERATED_AT, (link,)))["runs"][0]["results"][0]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
+
+
+def test_a_second_opinion_is_in_the_message_and_the_properties() -> None:
+    log = json.loads(sarif.render(small_report()))
+    walled = next(r for r in log["runs"][0]["results"]
+                  if r["properties"]["url"] == "https://walled.example/x")
+    assert "Second opinion: seen alive by the Internet Archive on 2026-11-02." in (
+        walled["message"]["text"])
+    assert walled["properties"]["verification"]["verdict"] == "alive"

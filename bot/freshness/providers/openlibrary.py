@@ -1,16 +1,19 @@
 """Books: Open Library search by title and author, for editions, years, a newer edition, a link.
 
-Open Library keeps an edition-numbered book either as one work or as one work per edition
-("Python Crash Course, 3rd Edition"). We claim a newer edition only when a search result by the
-same author and with the same base title *names* a higher edition number; edition counts and
-publish years are shown as evidence but never alone make a book stale. No token needed.
+Open Library keeps an edition-numbered book either as one work per edition ("Python Crash
+Course, 3rd Edition") or as one work for all editions, whose search result then names no
+edition number. We claim a newer edition only when something *names* a higher edition number
+than the cited one: a search result by the same author with the same base title, or, for a
+cited edition, an entry of the matching work's editions (`/works/ID/editions.json`: its
+`edition_name` or title). Edition counts and publish years are shown as evidence but never
+alone make a book stale. No token needed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +29,9 @@ NAME = "openlibrary"
 PUBLIC = "https://openlibrary.org"  # suggested links: the public site, whatever the API base
 FIELDS = "key,title,subtitle,author_name,edition_count,first_publish_year,publish_year"
 LIMIT = 20
+EDITIONS_LIMIT = 100  # editions read per work: every edition of a technical book fits
+MAX_WORKS = 3  # matching works whose editions are read
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 ORDINAL_WORDS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -129,6 +135,63 @@ def judge_book(resource: Resource, docs: Sequence[Doc]) -> ProviderResult:
     return ProviderResult(NAME, title=main.title, evidence=tuple(evidence), suggested_url=link)
 
 
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One entry of a work's editions, with the edition number it names (if any)."""
+
+    key: str
+    title: str
+    number: int | None
+    year: int | None
+
+    @property
+    def url(self) -> str:
+        return f"{PUBLIC}{self.key}"
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def parse_editions(data: Any) -> list[Edition]:
+    """Entries of an ``editions.json`` answer; anything malformed is skipped."""
+    entries = data.get("entries") if isinstance(data, dict) else None
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+            continue
+        title = str(entry.get("title") or "")
+        named = [str(entry.get(k) or "") for k in ("edition_name", "title", "subtitle")]
+        number = next((n for n in map(edition_of, named) if n is not None), None)
+        years = _YEAR.findall(str(entry.get("publish_date") or ""))
+        found.append(Edition(entry["key"], title, number, int(years[-1]) if years else None))
+    return found
+
+
+def later_edition(named: int, editions: Sequence[Edition]) -> Edition | None:
+    """The highest-numbered edition above the cited one (its latest year), or None."""
+    later = [e for e in editions if e.number is not None and e.number > named]
+    if not later:
+        return None
+    top = max(e.number or 0 for e in later)
+    same = [e for e in later if e.number == top]
+    return max(same, key=lambda e: (e.year or 0, e.key))
+
+
+def with_later_edition(result: ProviderResult, resource: Resource, later: Edition
+                       ) -> ProviderResult:
+    """`result` saying a newer edition exists, named with its number and year."""
+    title = later.title or base_title(resource.title)
+    if edition_of(title) is None:
+        title = f"{title}, {ordinal(later.number or 0)} Edition"
+    text = f"{title} ({later.year})" if later.year else title
+    evidence = (*result.evidence, Evidence("newer edition", text, "openlibrary:editions"))
+    return replace(result, evidence=evidence, signals=result.signals | {Signal.NEWER_EDITION},
+                   suggested_url=later.url, suggested_text=text)
+
+
 class OpenLibraryProvider:
     """Books, linked or not."""
 
@@ -157,6 +220,27 @@ class OpenLibraryProvider:
             answer = await request(http, self.search_url(resource), timeout=self.timeout)
             if answer.status != 200:
                 return ProviderResult.unknown(NAME, f"search http_{answer.status}")
-            return judge_book(resource, parse_docs(answer.json()))
+            docs = parse_docs(answer.json())
         except ProviderError as exc:
             return ProviderResult.unknown(NAME, exc.reason)
+        result = judge_book(resource, docs)
+        named = resource.edition or edition_of(resource.title)
+        if not result.found or not named or Signal.NEWER_EDITION in result.signals:
+            return result
+        editions = await self.editions(matching(resource, docs)[:MAX_WORKS], http)
+        later = later_edition(named, editions)
+        return with_later_edition(result, resource, later) if later else result
+
+    async def editions(self, works: Sequence[Doc], http: aiohttp.ClientSession
+                       ) -> list[Edition]:
+        """Every edition of the given works; a work that cannot be read adds none."""
+        found: list[Edition] = []
+        for work in works:
+            url = f"{self.base}{work.key}/editions.json?limit={EDITIONS_LIMIT}"
+            try:
+                answer = await request(http, url, timeout=self.timeout)
+                if answer.status == 200:
+                    found += parse_editions(answer.json())
+            except ProviderError:
+                continue
+        return found

@@ -62,6 +62,14 @@
       moved.appendChild(anchor(row.final_url, row.final_url, "url"));
       td.appendChild(moved);
     }
+    if (row.opinion) {
+      var opinion = el("div", "opinion o-" + (row.opinion_verdict || "unknown"), row.opinion);
+      if (row.unverified_for) {
+        opinion.appendChild(el("span", "since", " · unverified for " + row.unverified_for +
+          " (since " + row.unverified_since + ")"));
+      }
+      td.appendChild(opinion);
+    }
     if (row.suggestion) {
       var advice = el("div", "suggestion", row.suggestion + " ");
       if (row.suggestion_url) { advice.appendChild(anchor(row.suggestion_url, "→ suggested link")); }
@@ -104,7 +112,7 @@
     [statusCell, resourceCell, sectionCell, findingCell, updatedCell, historyCell]
       .forEach(function (make) { tr.appendChild(make(row)); });
     row.haystack = [row.title, row.url || "", row.page_title || "", row.sections.join(" "),
-                    row.reason, row.kind].join(" ").toLowerCase();
+                    row.reason, row.kind, row.opinion || ""].join(" ").toLowerCase();
     row.node = tr;
     return tr;
   }
@@ -132,7 +140,9 @@
 
   function matches(row) {
     if (row.status === "none" && !state.nolink && state.status !== "none") { return false; }
-    if (state.status !== "all" && row.status !== state.status) { return false; }
+    if (state.status === "unverified") {
+      if (!row.unverified) { return false; }
+    } else if (state.status !== "all" && row.status !== state.status) { return false; }
     if (state.kind && row.kind !== state.kind) { return false; }
     if (state.section && row.sections.indexOf(state.section) < 0) { return false; }
     if (state.fresh && row.freshness !== state.fresh) { return false; }

@@ -1,0 +1,1 @@
+"""Second opinions: who else can vouch for a link the check could not see (after `check/`)."""
