@@ -16,6 +16,7 @@ from bot.curate.judge import judge
 from bot.curate.model import Fix
 from bot.curate.plan import Action, IssueState, PullState, plan, rejected_fix_ids
 from bot.curate.pr_text import fitting
+from bot.curate.requested import requested_in, still_wanted, with_requested
 from bot.curate.settings import CurateSettings
 from bot.curate.yaml_edit import edit_urls
 from bot.errors import InputError
@@ -66,6 +67,14 @@ def _state(github: GitHubAdapter | None, settings: CurateSettings
     return github.list_issues(settings.labels.bot), github.list_pulls(settings.branch)
 
 
+def requested_fixes(report: Report, pulls: list[PullState]) -> tuple[Fix, ...]:
+    """The replacements maintainers asked for in the open fixes PR, still applicable."""
+    open_pr = max((p for p in pulls if p.open), key=lambda p: p.number, default=None)
+    if open_pr is None:
+        return ()
+    return still_wanted(requested_in(open_pr.body), {r.url: r.sources for r in report.links})
+
+
 def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str, Any]] | None,
            texts: Texts, now: datetime, settings: CurateSettings, context: Context,
            github: GitHubAdapter | None, *, dry_run: bool, partial: bool = False,
@@ -82,7 +91,8 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []
     issues, pulls = _state(github, settings)
-    all_fixes = () if partial else plan_fixes(report, freshness, settings)
+    all_fixes = () if partial else with_requested(requested_fixes(report, pulls),
+                                                  plan_fixes(report, freshness, settings))
     refused = rejected_fix_ids(pulls)
     wanted = [fix for fix in all_fixes if fix.fix_id not in refused]
     fixes = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later

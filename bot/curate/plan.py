@@ -20,6 +20,7 @@ from bot.curate.fingerprint import (
     DIGEST_KEY,
     fingerprint_of,
     fix_ids,
+    snoozed_until,
     state_of,
     with_state,
 )
@@ -67,6 +68,11 @@ class IssueState:
     @property
     def closed_by_bot(self) -> bool:
         return state_of(self.body) == CLOSED_BY_BOT
+
+    def left_alone(self, now: datetime, ignore_label: str) -> bool:
+        """The maintainers said "leave this alone": the ignore label, or a snooze not over."""
+        until = snoozed_until(self.body)
+        return ignore_label in self.labels or (until is not None and parse_time(until) > now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +205,8 @@ def _issue_actions(
 ) -> list[Action]:
     """`issues` are those under the wanted key and under its aliases: the one kept is the
     oldest open one under the key, else the oldest open alias (its body takes the key)."""
-    if any(settings.labels.ignore in issue.labels for issue in issues):
-        return []  # the maintainers said: leave this alone
+    if any(issue.left_alone(now, settings.labels.ignore) for issue in issues):
+        return []  # the maintainers said: leave this alone (for now)
     open_ = sorted((i for i in issues if i.open), key=lambda i: (i.key != want.key, i.number))
     if open_:
         duplicates = [
@@ -305,7 +311,7 @@ def plan_issues(
         handled.update(aliases)
     for key in sorted(set(by_key) - handled):
         for issue in by_key[key]:
-            if not issue.open or settings.labels.ignore in issue.labels:
+            if not issue.open or issue.left_alone(now, settings.labels.ignore):
                 continue
             reason = (
                 COMMENT_RECOVERED
