@@ -160,6 +160,17 @@ class GitHubAdapter:
             return bytes(found.decoded_content).decode("utf-8")
         return self._call(f"reading {path} at {ref}", fetch)
 
+    def pin_issue(self, number: int) -> bool:
+        """Pin an issue to the repository (GraphQL only); best effort: one try, False on any
+        failure (no GraphQL endpoint, no permission, three issues pinned already)."""
+        try:
+            node = self._repo.get_issue(number).node_id
+            self._github.requester.graphql_named_mutation(
+                "pinIssue", {"issueId": node}, "issue { number }")
+        except (GithubException, requests.RequestException, RuntimeError):
+            return False
+        return True
+
     def find_issue(self, label: str, key: str) -> IssueState | None:
         return next((i for i in self.list_issues(label) if i.key == key and i.open), None)
 

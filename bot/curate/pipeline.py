@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.curate.apply import apply, failed_night
+from bot.curate.apply import Failure, apply, failed_night
+from bot.curate.dashboard import (
+    UNVERIFIED,
+    Box,
+    View,
+    dashboard_body,
+    dashboard_of,
+    plan_dashboard,
+    ticked,
+)
 from bot.curate.fixes import plan_fixes
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
 from bot.curate.judge import judge
 from bot.curate.model import Fix
-from bot.curate.plan import Action, IssueState, PullState, plan, rejected_fix_ids
+from bot.curate.plan import (
+    Action,
+    IssueState,
+    PullState,
+    Verb,
+    issue_worthy,
+    plan,
+    rejected_fix_ids,
+)
 from bot.curate.pr_text import fitting
 from bot.curate.requested import requested_in, still_wanted, with_requested
 from bot.curate.settings import CurateSettings
@@ -67,6 +84,33 @@ def _state(github: GitHubAdapter | None, settings: CurateSettings
     return github.list_issues(settings.labels.bot), github.list_pulls(settings.branch)
 
 
+def keep_dashboard(view: View, done: list[Action], github: GitHubAdapter | None,
+                   settings: CurateSettings, state: tuple[list[IssueState], list[PullState]],
+                   dry_run: bool, echo: Callable[[str], None]
+                   ) -> tuple[list[Action], tuple[Failure, ...]]:
+    """Write the dashboard when its text changed; pin it when it is new (best effort).
+
+    GitHub is read again only when this run opened an issue or the PR, so the dashboard can
+    link them by number; a quiet night costs no read.
+    """
+    issues, pulls = state
+    if github is not None and any(a.verb in (Verb.CREATE_ISSUE, Verb.REOPEN_ISSUE, Verb.OPEN_PR)
+                                  for a in done):
+        issues, pulls = _state(github, settings)
+    open_pr = max((p.number for p in pulls if p.open), default=None)
+    view = replace(view, issues=tuple(issues), pull=open_pr if view.fixes else None)
+    actions = plan_dashboard(dashboard_of(issues, settings), dashboard_body(view, settings),
+                             settings)
+    failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,
+                     echo=echo)
+    if github is not None and not dry_run and not failures and actions and \
+            actions[0].verb is Verb.CREATE_ISSUE:
+        board = dashboard_of(github.list_issues(settings.labels.bot), settings)
+        if board is not None and not github.pin_issue(board.number):
+            echo(f"could not pin the dashboard #{board.number} (pinning is best effort)")
+    return actions, failures
+
+
 def requested_fixes(report: Report, pulls: list[PullState]) -> tuple[Fix, ...]:
     """The replacements maintainers asked for in the open fixes PR, still applicable."""
     open_pr = max((p for p in pulls if p.open), key=lambda p: p.number, default=None)
@@ -91,6 +135,10 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []
     issues, pulls = _state(github, settings)
+    board = dashboard_of(issues, settings) if settings.dashboard and not partial else None
+    boxes = ticked(board.body) if board is not None else frozenset()
+    if boxes:
+        echo("dashboard: " + ", ".join(sorted(boxes)) + " asked for")
     all_fixes = () if partial else with_requested(requested_fixes(report, pulls),
                                                   plan_fixes(report, freshness, settings))
     refused = rejected_fix_ids(pulls)
@@ -98,9 +146,16 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     fixes = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later
     actions = plan(issues, pulls, judgement, fixes, fixed_files(texts, fixes, settings), now,
                    settings, context, fixable=frozenset(fix.old for fix in all_fixes),
-                   pull=not partial)
+                   pull=not partial, rebase=Box.REBASE in boxes)
     failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,
                      echo=echo)
+    if settings.dashboard and not partial:
+        view = View(issue_worthy(judgement, frozenset(f.old for f in all_fixes)), (),
+                    tuple(r for r in report.links if r.status in UNVERIFIED and r.sources),
+                    fixes, None, now)
+        board_actions, board_failures = keep_dashboard(view, actions, github, settings,
+                                                       (issues, pulls), dry_run, echo)
+        actions, failures = [*actions, *board_actions], (*failures, *board_failures)
     if not actions:
         echo("nothing to change on GitHub")
     if failures:

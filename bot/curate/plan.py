@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from bot.curate.fingerprint import (
     CLOSED_BY_BOT,
+    DASHBOARD_KEY,
     DIGEST_KEY,
     fingerprint_of,
     fix_ids,
@@ -298,7 +299,7 @@ def plan_issues(
         return []
     by_key: dict[str, list[IssueState]] = defaultdict(list)
     for issue in issues:
-        if issue.key and settings.labels.bot in issue.labels:
+        if issue.key and settings.labels.bot in issue.labels and issue.key != DASHBOARD_KEY:
             by_key[issue.key].append(issue)
     actions: list[Action] = []
     wanted = _desired(issue_worthy(judgement, fixable), settings, context)
@@ -332,9 +333,10 @@ def plan_issues(
 
 
 def plan_pull(
-    pulls: Iterable[PullState], fixes: tuple[Fix, ...], files: Mapping[str, str], context: Context
+    pulls: Iterable[PullState], fixes: tuple[Fix, ...], files: Mapping[str, str], context: Context,
+    rebase: bool = False,
 ) -> list[Action]:
-    """Open, refresh or close the one fixes PR."""
+    """Open, refresh or close the one fixes PR; `rebase` rebuilds it even when unchanged."""
     open_pr = max((p for p in pulls if p.open), key=lambda p: p.number, default=None)
     if not fixes:
         if open_pr is None:
@@ -350,7 +352,7 @@ def plan_pull(
     title, body = pr_title(fixes), pr_body(fixes, context)
     if open_pr is None:
         return [Action(Verb.OPEN_PR, title=title, body=body, files=files)]
-    if open_pr.title == title and open_pr.body == body:
+    if open_pr.title == title and open_pr.body == body and not rebase:
         return []
     return [Action(Verb.UPDATE_PR, open_pr.number, title=title, body=body, files=files)]
 
@@ -367,6 +369,7 @@ def plan(
     *,
     fixable: frozenset[str] = frozenset(),
     pull: bool = True,
+    rebase: bool = False,
 ) -> list[Action]:
     """Every action for this run; nothing at all when the run was inconclusive.
 
@@ -378,5 +381,5 @@ def plan(
     pulls = tuple(pulls)
     return [
         *plan_issues(issues, judgement, fixable | {f.old for f in fixes}, now, settings, context),
-        *(plan_pull(pulls, fixes, files, context) if pull else []),
+        *(plan_pull(pulls, fixes, files, context, rebase) if pull else []),
     ]
