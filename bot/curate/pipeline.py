@@ -4,34 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.curate.apply import Failure, apply, failed_night
-from bot.curate.dashboard import (
-    UNVERIFIED,
-    Box,
-    View,
-    dashboard_body,
-    dashboard_of,
-    plan_dashboard,
-    ticked,
-)
+from bot.curate.apply import apply, failed_night
+from bot.curate.dashboard import UNVERIFIED, Box, View, dashboard_of, ticked
+from bot.curate.dashboard_keep import keep_dashboard
 from bot.curate.fixes import plan_fixes
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
 from bot.curate.judge import judge
 from bot.curate.model import Fix
-from bot.curate.plan import (
-    Action,
-    IssueState,
-    PullState,
-    Verb,
-    issue_worthy,
-    plan,
-    rejected_fix_ids,
-)
+from bot.curate.plan import Action, IssueState, PullState, issue_worthy, plan, rejected_fix_ids
 from bot.curate.pr_text import fitting
 from bot.curate.requested import requested_in, still_wanted, with_requested
 from bot.curate.settings import CurateSettings
@@ -82,33 +67,6 @@ def _state(github: GitHubAdapter | None, settings: CurateSettings
     if github is None:
         return [], []
     return github.list_issues(settings.labels.bot), github.list_pulls(settings.branch)
-
-
-def keep_dashboard(view: View, done: list[Action], github: GitHubAdapter | None,
-                   settings: CurateSettings, state: tuple[list[IssueState], list[PullState]],
-                   dry_run: bool, echo: Callable[[str], None]
-                   ) -> tuple[list[Action], tuple[Failure, ...]]:
-    """Write the dashboard when its text changed; pin it when it is new (best effort).
-
-    GitHub is read again only when this run opened an issue or the PR, so the dashboard can
-    link them by number; a quiet night costs no read.
-    """
-    issues, pulls = state
-    if github is not None and any(a.verb in (Verb.CREATE_ISSUE, Verb.REOPEN_ISSUE, Verb.OPEN_PR)
-                                  for a in done):
-        issues, pulls = _state(github, settings)
-    open_pr = max((p.number for p in pulls if p.open), default=None)
-    view = replace(view, issues=tuple(issues), pull=open_pr if view.fixes else None)
-    actions = plan_dashboard(dashboard_of(issues, settings), dashboard_body(view, settings),
-                             settings)
-    failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,
-                     echo=echo)
-    if github is not None and not dry_run and not failures and actions and \
-            actions[0].verb is Verb.CREATE_ISSUE:
-        board = dashboard_of(github.list_issues(settings.labels.bot), settings)
-        if board is not None and not github.pin_issue(board.number):
-            echo(f"could not pin the dashboard #{board.number} (pinning is best effort)")
-    return actions, failures
 
 
 def requested_fixes(report: Report, pulls: list[PullState]) -> tuple[Fix, ...]:

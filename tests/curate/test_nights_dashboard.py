@@ -92,3 +92,14 @@ async def test_a_ticked_recheck_box_is_unticked_and_a_closed_dashboard_stays_clo
 async def test_off_means_no_dashboard(world: World) -> None:
     await world.night(0)
     assert dashboards(world) == [] and world.github.writes() == []
+
+
+async def test_pinned_through_graphql_where_github_offers_it(world: World) -> None:
+    world.curate = replace(world.curate, dashboard=True)
+    world.github.graphql = True
+    await world.night(0)
+    (board,) = dashboards(world)
+    assert world.github.pinned == [f"I_{board['number']}"]
+    assert not any("could not pin" in line for line in world.log)
+    await world.night(1)  # pinned once, when it was created
+    assert world.github.pinned == [f"I_{board['number']}"] and world.github.writes() == []

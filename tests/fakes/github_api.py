@@ -69,6 +69,8 @@ class FakeState:
     auth_seen: list[str | None] = field(default_factory=list)
     numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     comment_ids: Iterator[int] = field(default_factory=lambda: itertools.count(9000))
+    graphql: bool = False  # answer the GraphQL endpoint (only `pinIssue`); off: a 404 as on GHES
+    pinned: list[str] = field(default_factory=list)  # node ids of pinned issues
     base: str = ""
 
     @property
@@ -158,6 +160,7 @@ class FakeGitHub:
         app.router.add_post(repo + "/issues/{number:\\d+}/comments", self.create_comment)
         app.router.add_post(repo + "/issues/comments/{id:\\d+}/reactions", self.create_reaction)
         app.router.add_get(repo + "/contents/{path:.+}", self.get_contents)
+        app.router.add_post("/graphql", self.graphql_endpoint)
         app.router.add_get(repo + "/pulls", self.list_pulls)
         app.router.add_post(repo + "/pulls", self.create_pull)
         app.router.add_get(repo + "/pulls/{number:\\d+}", self.get_pull)
@@ -323,6 +326,16 @@ class FakeGitHub:
                                               "content": data["content"], "user": _user(BOT)},
                                              status=201)
         return _error(404, "Not Found")
+
+    async def graphql_endpoint(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        if not self.state.graphql:
+            return _error(404, "Not Found")
+        if "pinIssue(" not in data["query"]:
+            return web.json_response({"errors": [{"message": "unsupported by the fake"}]})
+        node = data["variables"]["input"]["issueId"]
+        self.state.pinned.append(node)
+        return web.json_response({"data": {"pinIssue": {"issue": {"number": int(node[2:])}}}})
 
     async def get_contents(self, request: web.Request) -> web.Response:
         ref, path = request.query.get("ref", self.state.default_branch), request.match_info["path"]
