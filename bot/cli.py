@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "verdict",
     "curate": "open, update and close GitHub issues and the fixes PR from a report",
     "run": "the nightly job: check + freshness + history + curate",
+    "respond": "answer a maintainer's /roadmap-bot comment (reads the Actions issue_comment "
+    "event)",
     "check_changed": "check only the links that differ between two versions of roadmap.yaml "
     "(for PRs)",
 }

@@ -42,6 +42,15 @@ class GitHubSettings:
         return self.repository.split("/", 1)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class CommentState:
+    """A comment on an issue or PR: who wrote it (the bot or not) and what it says."""
+
+    id: int
+    body: str
+    by_bot: bool
+
+
 def _message(exc: GithubException) -> str:
     data = exc.data if isinstance(exc.data, dict) else {}
     return str(data.get("message") or "no message")[:200]
@@ -122,6 +131,46 @@ class GitHubAdapter:
                               p.merged_at is not None) for p in pulls]
         return self._call("listing pull requests", fetch)
 
+    def get_issue(self, number: int) -> IssueState:
+        return self._call(f"reading issue #{number}",
+                          lambda: _issue_state(self._repo.get_issue(number)))
+
+    def list_comments(self, number: int) -> list[CommentState]:
+        def fetch() -> list[CommentState]:
+            return [CommentState(c.id, c.body or "", c.user is not None and c.user.type == "Bot")
+                    for c in self._repo.get_issue(number).get_comments()]
+        return self._call(f"listing the comments of #{number}", fetch)
+
+    def react(self, number: int, comment_id: int, content: str) -> None:
+        """A reaction (``+1``, ``eyes``, ``confused``...) on a comment of issue `number`."""
+        self._call(f"reacting to a comment on #{number}", lambda: self._repo.get_issue(
+            number).get_comment(comment_id).create_reaction(content))
+
+    def read_file(self, ref: str, path: str) -> str | None:
+        """A text file of the repository at `ref`; None when it is not there."""
+        def fetch() -> str | None:
+            try:
+                found = self._repo.get_contents(path, ref=ref)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            if isinstance(found, list):
+                return None  # a directory
+            return bytes(found.decoded_content).decode("utf-8")
+        return self._call(f"reading {path} at {ref}", fetch)
+
+    def pin_issue(self, number: int) -> bool:
+        """Pin an issue to the repository (GraphQL only); best effort: one try, False on any
+        failure (no GraphQL endpoint, no permission, three issues pinned already)."""
+        try:
+            node = self._repo.get_issue(number).node_id
+            self._github.requester.graphql_named_mutation(
+                "pinIssue", {"issueId": node}, "issue { number }")
+        except (GithubException, requests.RequestException, RuntimeError):
+            return False
+        return True
+
     def find_issue(self, label: str, key: str) -> IssueState | None:
         return next((i for i in self.list_issues(label) if i.key == key and i.open), None)
 
@@ -170,9 +219,11 @@ class GitHubAdapter:
     def default_branch(self) -> str:
         return self._call("reading the repository", lambda: self._repo.default_branch)
 
-    def push_files(self, branch: str, files: Mapping[str, str], message: str) -> None:
-        """Point `branch` at one new commit on top of the default branch with `files`."""
-        base = self.default_branch()
+    def push_files(self, branch: str, files: Mapping[str, str], message: str,
+                   onto: str | None = None) -> None:
+        """Point `branch` at one new commit with `files`, on top of branch `onto` (default:
+        the default branch)."""
+        base = onto or self.default_branch()
         head = self._call("reading the default branch",
                           lambda: self._repo.get_git_ref(f"heads/{base}").object.sha)
         parent = self._call("reading the head commit", lambda: self._repo.get_git_commit(head))

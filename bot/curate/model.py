@@ -31,6 +31,7 @@ class FixKind(StrEnum):
     HTTPS = "https_upgrade"
     TRACKING = "tracking_parameters"
     RENAMED_REPO = "renamed_repository"
+    REQUESTED = "maintainer_request"  # `/roadmap-bot replace NEW_URL`, checked when asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from bot.curate.apply import apply, failed_night
+from bot.curate.dashboard import UNVERIFIED, Box, View, dashboard_of, ticked
+from bot.curate.dashboard_keep import keep_dashboard
 from bot.curate.fixes import plan_fixes
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
 from bot.curate.judge import judge
 from bot.curate.model import Fix
-from bot.curate.plan import Action, IssueState, PullState, plan, rejected_fix_ids
+from bot.curate.plan import Action, IssueState, PullState, issue_worthy, plan, rejected_fix_ids
 from bot.curate.pr_text import fitting
+from bot.curate.requested import requested_in, still_wanted, with_requested
 from bot.curate.settings import CurateSettings
 from bot.curate.yaml_edit import edit_urls
 from bot.errors import InputError
@@ -66,6 +69,14 @@ def _state(github: GitHubAdapter | None, settings: CurateSettings
     return github.list_issues(settings.labels.bot), github.list_pulls(settings.branch)
 
 
+def requested_fixes(report: Report, pulls: list[PullState]) -> tuple[Fix, ...]:
+    """The replacements maintainers asked for in the open fixes PR, still applicable."""
+    open_pr = max((p for p in pulls if p.open), key=lambda p: p.number, default=None)
+    if open_pr is None:
+        return ()
+    return still_wanted(requested_in(open_pr.body), {r.url: r.sources for r in report.links})
+
+
 def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str, Any]] | None,
            texts: Texts, now: datetime, settings: CurateSettings, context: Context,
            github: GitHubAdapter | None, *, dry_run: bool, partial: bool = False,
@@ -82,15 +93,27 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []
     issues, pulls = _state(github, settings)
-    all_fixes = () if partial else plan_fixes(report, freshness, settings)
+    board = dashboard_of(issues, settings) if settings.dashboard and not partial else None
+    boxes = ticked(board.body) if board is not None else frozenset()
+    if boxes:
+        echo("dashboard: " + ", ".join(sorted(boxes)) + " asked for")
+    all_fixes = () if partial else with_requested(requested_fixes(report, pulls),
+                                                  plan_fixes(report, freshness, settings))
     refused = rejected_fix_ids(pulls)
     wanted = [fix for fix in all_fixes if fix.fix_id not in refused]
     fixes = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later
     actions = plan(issues, pulls, judgement, fixes, fixed_files(texts, fixes, settings), now,
                    settings, context, fixable=frozenset(fix.old for fix in all_fixes),
-                   pull=not partial)
+                   pull=not partial, rebase=Box.REBASE in boxes)
     failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,
                      echo=echo)
+    if settings.dashboard and not partial:
+        view = View(issue_worthy(judgement, frozenset(f.old for f in all_fixes)), (),
+                    tuple(r for r in report.links if r.status in UNVERIFIED and r.sources),
+                    fixes, None, now)
+        board_actions, board_failures = keep_dashboard(view, actions, github, settings,
+                                                       (issues, pulls), dry_run, echo)
+        actions, failures = [*actions, *board_actions], (*failures, *board_failures)
     if not actions:
         echo("nothing to change on GitHub")
     if failures:

@@ -17,10 +17,12 @@ from types import MappingProxyType
 
 from bot.curate.fingerprint import (
     CLOSED_BY_BOT,
+    DASHBOARD_KEY,
     DIGEST_KEY,
     UNVERIFIED_KEY,
     fingerprint_of,
     fix_ids,
+    snoozed_until,
     state_of,
     with_state,
 )
@@ -69,6 +71,11 @@ class IssueState:
     @property
     def closed_by_bot(self) -> bool:
         return state_of(self.body) == CLOSED_BY_BOT
+
+    def left_alone(self, now: datetime, ignore_label: str) -> bool:
+        """The maintainers said "leave this alone": the ignore label, or a snooze not over."""
+        until = snoozed_until(self.body)
+        return ignore_label in self.labels or (until is not None and parse_time(until) > now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +219,8 @@ def _issue_actions(
 ) -> list[Action]:
     """`issues` are those under the wanted key and under its aliases: the one kept is the
     oldest open one under the key, else the oldest open alias (its body takes the key)."""
-    if any(settings.labels.ignore in issue.labels for issue in issues):
-        return []  # the maintainers said: leave this alone
+    if any(issue.left_alone(now, settings.labels.ignore) for issue in issues):
+        return []  # the maintainers said: leave this alone (for now)
     open_ = sorted((i for i in issues if i.open), key=lambda i: (i.key != want.key, i.number))
     if open_:
         duplicates = [
@@ -309,7 +316,7 @@ def plan_issues(
         return []
     by_key: dict[str, list[IssueState]] = defaultdict(list)
     for issue in issues:
-        if issue.key and settings.labels.bot in issue.labels:
+        if issue.key and settings.labels.bot in issue.labels and issue.key != DASHBOARD_KEY:
             by_key[issue.key].append(issue)
     actions = _unverified_actions(by_key.get(UNVERIFIED_KEY, []), judgement, now, settings,
                                   context)
@@ -323,7 +330,7 @@ def plan_issues(
         handled.update(aliases)
     for key in sorted(set(by_key) - handled):
         for issue in by_key[key]:
-            if not issue.open or settings.labels.ignore in issue.labels:
+            if not issue.open or issue.left_alone(now, settings.labels.ignore):
                 continue
             reason = (
                 COMMENT_RECOVERED
@@ -365,9 +372,10 @@ def _unverified_actions(
 
 
 def plan_pull(
-    pulls: Iterable[PullState], fixes: tuple[Fix, ...], files: Mapping[str, str], context: Context
+    pulls: Iterable[PullState], fixes: tuple[Fix, ...], files: Mapping[str, str], context: Context,
+    rebase: bool = False,
 ) -> list[Action]:
-    """Open, refresh or close the one fixes PR."""
+    """Open, refresh or close the one fixes PR; `rebase` rebuilds it even when unchanged."""
     open_pr = max((p for p in pulls if p.open), key=lambda p: p.number, default=None)
     if not fixes:
         if open_pr is None:
@@ -383,7 +391,7 @@ def plan_pull(
     title, body = pr_title(fixes), pr_body(fixes, context)
     if open_pr is None:
         return [Action(Verb.OPEN_PR, title=title, body=body, files=files)]
-    if open_pr.title == title and open_pr.body == body:
+    if open_pr.title == title and open_pr.body == body and not rebase:
         return []
     return [Action(Verb.UPDATE_PR, open_pr.number, title=title, body=body, files=files)]
 
@@ -400,6 +408,7 @@ def plan(
     *,
     fixable: frozenset[str] = frozenset(),
     pull: bool = True,
+    rebase: bool = False,
 ) -> list[Action]:
     """Every action for this run; nothing at all when the run was inconclusive.
 
@@ -411,5 +420,5 @@ def plan(
     pulls = tuple(pulls)
     return [
         *plan_issues(issues, judgement, fixable | {f.old for f in fixes}, now, settings, context),
-        *(plan_pull(pulls, fixes, files, context) if pull else []),
+        *(plan_pull(pulls, fixes, files, context, rebase) if pull else []),
     ]

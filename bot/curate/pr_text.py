@@ -6,20 +6,26 @@ from bot.curate.escape import code, inline, link
 from bot.curate.fingerprint import fix_marker
 from bot.curate.issue_text import Context, permalink
 from bot.curate.model import Fix, FixKind
+from bot.curate.requested import requested_marker
 
 KIND_TEXT = {
     FixKind.REDIRECT: "permanent redirect",
     FixKind.HTTPS: "http → https",
     FixKind.TRACKING: "tracking parameters removed",
     FixKind.RENAMED_REPO: "renamed repository",
+    FixKind.REQUESTED: "replacement asked for by a maintainer",
 }
 PR_MARKER = "<!-- roadmap-bot:fixes-pr -->"
 BODY_LIMIT = 60_000  # GitHub refuses bodies over 65,536 characters
 
 
 def pr_title(fixes: tuple[Fix, ...]) -> str:
-    noun = "link" if len(fixes) == 1 else "links"
-    return f"roadmap-bot: update {len(fixes)} {noun} (mechanical fixes)"
+    return title_for(len(fixes))
+
+
+def title_for(count: int) -> str:
+    noun = "link" if count == 1 else "links"
+    return f"roadmap-bot: update {count} {noun} (mechanical fixes)"
 
 
 def _where(fix: Fix, context: Context) -> str:
@@ -32,8 +38,11 @@ def _where(fix: Fix, context: Context) -> str:
 
 def change_block(fix: Fix, context: Context) -> list[str]:
     kinds = ", ".join(KIND_TEXT[kind] for kind in fix.kinds)
+    # A maintainer's replacement is stored in its own block, so the nightly rebuild keeps it.
+    stored = [requested_marker(fix)] if FixKind.REQUESTED in fix.kinds else []
     return [
         fix_marker(fix.fix_id),
+        *stored,
         f"#### {inline(kinds)}",
         f"- **Where:** {_where(fix, context)}",
         f"- **Old:** {code(fix.old)}",

@@ -35,6 +35,8 @@ class CurateSettings:
     manual_check_runs: int = 5  # error/blocked streak (counted runs) before "needs manual check"
     reopen_days: float = 30.0  # a bot-closed issue breaking again within this is reopened
     digest: bool = False  # one digest issue instead of one per link
+    dashboard: bool = False  # keep the one "Link health" issue (roadmap-bot.yaml turns it on)
+    dashboard_title: str = "Link health"
     ignore_urls: tuple[str, ...] = ()  # globs over the whole URL
     ignore_domains: tuple[str, ...] = ()  # globs over the host, e.g. "*.linkedin.com"
     canaries: tuple[str, ...] = ()  # URLs that must be reachable for a run to count
@@ -77,6 +79,8 @@ class _CurateModel(BaseModel):
     manual_check_runs: int = Field(default=5, ge=1, le=9)
     reopen_days: float = Field(default=30.0, ge=0)
     digest: bool = False
+    dashboard: bool = False
+    dashboard_title: str = Field(default="Link health", min_length=1, max_length=100)
     ignore_urls: list[str] = []
     ignore_domains: list[str] = []
     canaries: list[str] = []

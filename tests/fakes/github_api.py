@@ -1,7 +1,8 @@
 """A fake GitHub REST API (aiohttp.web on loopback) that PyGithub talks to over real HTTP.
 
-It keeps issues (labels, comments, state, state_reason, closed_by), pull requests, and a
-tiny git object store (refs, commits, trees of whole files), answers with GitHub-shaped
+It keeps issues (labels, comments and their reactions, state, state_reason, closed_by), pull
+requests, and a tiny git object store (refs, commits, trees of whole files, read back through
+the contents API), answers with GitHub-shaped
 JSON, counts every request, and injects faults: a status (502, 503, a secondary rate limit
 403 with Retry-After) or a hang, at the Nth matching request. It runs in its own thread
 because PyGithub is synchronous.
@@ -10,6 +11,7 @@ because PyGithub is synchronous.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import itertools
 import threading
@@ -66,6 +68,9 @@ class FakeState:
     faults: list[Fault] = field(default_factory=list)
     auth_seen: list[str | None] = field(default_factory=list)
     numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    comment_ids: Iterator[int] = field(default_factory=lambda: itertools.count(9000))
+    graphql: bool = False  # answer the GraphQL endpoint (only `pinIssue`); off: a 404 as on GHES
+    pinned: list[str] = field(default_factory=list)  # node ids of pinned issues
     base: str = ""
 
     @property
@@ -98,6 +103,18 @@ class FakeState:
 
     def human_label(self, number: int, label: str) -> None:
         self.issues[number]["labels"].append(_label(label))
+
+    def human_comment(self, number: int, body: str, login: str = HUMAN,
+                      association: str = "MEMBER") -> dict[str, Any]:
+        """A comment someone wrote on issue or PR `number` (what an issue_comment event carries)."""
+        comment = {"id": next(self.comment_ids), "body": body, "user": _user(login),
+                   "author_association": association, "created_at": TIME, "reactions": []}
+        self.comments.setdefault(number, []).append(comment)
+        return comment
+
+    def reactions(self, comment_id: int) -> list[str]:
+        return next((c["reactions"] for cs in self.comments.values() for c in cs
+                     if c["id"] == comment_id), [])
 
     def human_close_pull(self, number: int, merged: bool = False) -> None:
         pull = self.pulls[number]
@@ -141,6 +158,9 @@ class FakeGitHub:
         app.router.add_patch(repo + "/issues/{number:\\d+}", self.edit_issue)
         app.router.add_get(repo + "/issues/{number:\\d+}/comments", self.list_comments)
         app.router.add_post(repo + "/issues/{number:\\d+}/comments", self.create_comment)
+        app.router.add_post(repo + "/issues/comments/{id:\\d+}/reactions", self.create_reaction)
+        app.router.add_get(repo + "/contents/{path:.+}", self.get_contents)
+        app.router.add_post("/graphql", self.graphql_endpoint)
         app.router.add_get(repo + "/pulls", self.list_pulls)
         app.router.add_post(repo + "/pulls", self.create_pull)
         app.router.add_get(repo + "/pulls/{number:\\d+}", self.get_pull)
@@ -289,10 +309,45 @@ class FakeGitHub:
     async def create_comment(self, request: web.Request) -> web.Response:
         number, data = self._commentable(request), await request.json()
         comments = self.state.comments.setdefault(number, [])
-        comment = {"id": 9000 + len(comments), "body": data["body"], "user": _user(BOT),
-                   "created_at": TIME, "url": self._url(f"/issues/comments/{len(comments)}")}
+        cid = next(self.state.comment_ids)
+        comment = {"id": cid, "body": data["body"], "user": _user(BOT),
+                   "author_association": "NONE", "created_at": TIME, "reactions": [],
+                   "url": self._url(f"/issues/comments/{cid}")}
         comments.append(comment)
         return web.json_response(comment, status=201)
+
+    async def create_reaction(self, request: web.Request) -> web.Response:
+        cid, data = int(request.match_info["id"]), await request.json()
+        for comments in self.state.comments.values():
+            for comment in comments:
+                if comment["id"] == cid:
+                    comment["reactions"].append(data["content"])
+                    return web.json_response({"id": len(comment["reactions"]),
+                                              "content": data["content"], "user": _user(BOT)},
+                                             status=201)
+        return _error(404, "Not Found")
+
+    async def graphql_endpoint(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        if not self.state.graphql:
+            return _error(404, "Not Found")
+        if "pinIssue(" not in data["query"]:
+            return web.json_response({"errors": [{"message": "unsupported by the fake"}]})
+        node = data["variables"]["input"]["issueId"]
+        self.state.pinned.append(node)
+        return web.json_response({"data": {"pinIssue": {"issue": {"number": int(node[2:])}}}})
+
+    async def get_contents(self, request: web.Request) -> web.Response:
+        ref, path = request.query.get("ref", self.state.default_branch), request.match_info["path"]
+        sha = self.state.refs.get(f"heads/{ref}", ref)
+        text = self.state.trees[self.state.commits[sha]["tree"]].get(path) \
+            if sha in self.state.commits else None
+        if text is None:
+            return _error(404, "Not Found")
+        content = base64.b64encode(text.encode()).decode()
+        return web.json_response({"type": "file", "encoding": "base64", "content": content,
+                                  "name": path.rsplit("/", 1)[-1], "path": path, "size": len(text),
+                                  "sha": _sha("blob", text), "url": self._url(f"/contents/{path}")})
 
     # ---- pull requests ----------------------------------------------------------------
 

@@ -128,12 +128,34 @@ def test_pull_request_workflows_hold_no_secret_and_no_write() -> None:
 def test_nightly_is_scheduled_dispatchable_and_never_overlaps() -> None:
     workflow = load(ROOT / ".github" / "workflows" / "nightly.yml")
     on = triggers(workflow)
-    assert on["schedule"] and set(on["workflow_dispatch"]["inputs"]) == {"dry_run", "section",
-                                                                         "url"}
+    assert on["schedule"] and set(on["workflow_dispatch"]["inputs"]) == {
+        "dry_run", "section", "url", "publish_pages"}
+    assert on["workflow_dispatch"]["inputs"]["publish_pages"]["default"] is False
+    assert on["issues"] == {"types": ["edited"]}  # a ticked box of the dashboard issue
     assert workflow["concurrency"]["cancel-in-progress"] is False
     assert workflow["permissions"] == {}
-    granted = {key for job in workflow["jobs"].values() for key in job["permissions"]}
-    assert granted <= {"actions", "contents", "issues", "pull-requests", "security-events"}
+    jobs = workflow["jobs"]
+    assert jobs["run"]["permissions"] == {"actions": "read", "contents": "write",
+                                          "issues": "write", "pull-requests": "write",
+                                          "security-events": "write"}
+    # Only the Pages job may deploy, and it may do nothing else.
+    assert jobs["pages"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["pages"]["needs"] == "run" and "needs.run.outputs.pages" in jobs["pages"]["if"]
+    # An edited issue starts a run only when it is the bot's own dashboard with a ticked box.
+    for needed in ("github.event.issue.user.type == 'Bot'", "fingerprint=dashboard",
+                   "labels.*.name, 'roadmap-bot'", "- [x] <!-- roadmap-bot:box="):
+        assert needed in jobs["run"]["if"]
+
+
+def test_the_status_page_is_published_only_when_asked() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "nightly.yml")
+    (site,) = [step for step in workflow["jobs"]["run"]["steps"] if step.get("id") == "site"]
+    assert "actions/upload-pages-artifact@" in site["uses"]
+    assert "inputs.publish_pages == true || vars.ROADMAP_BOT_PAGES == 'true'" in site["if"]
+    assert "inputs.dry_run != true" in site["if"] and site["with"]["path"] == "reports/site"
+    (deploy,) = workflow["jobs"]["pages"]["steps"]
+    assert "actions/deploy-pages@" in deploy["uses"]
+    assert workflow["jobs"]["pages"]["environment"]["name"] == "github-pages"
     runs = "\n".join(step.get("run", "") for step in steps(workflow))
     assert "pip install -e ." in runs and "roadmap-bot run" in runs
     assert 'cat reports/latest.md >> "$GITHUB_STEP_SUMMARY"' in runs
