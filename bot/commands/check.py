@@ -18,12 +18,16 @@ from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.model import Report
 from bot.report import FORMATS, Renderer, gh_annotations
+from bot.sources.files import resolve_inputs
+from bot.sources.settings import load_source_config
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="*", metavar="INPUT", default=["roadmap.yaml"])
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", default=[],
+                        help="files or globs (default: `source.files` of the config, else "
+                        "roadmap.yaml, else README.md)")
     parser.add_argument("--format", default="json", choices=["json", "markdown", "sarif", "html"])
     parser.add_argument("--output", metavar="PATH")
     parser.add_argument("--concurrency", type=int, metavar="N",
@@ -91,11 +95,12 @@ def write_report(text: str, output: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     renderer = renderer_for(args.format)
-    links = links_from_inputs(args.inputs, sys.stdin)
+    inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
+    links = links_from_inputs(inputs, sys.stdin)
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(links), show) as progress:
         report: Report = asyncio.run(check_links(
-            links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
+            links, settings, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
     write_report(renderer(report), args.output)
     if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
