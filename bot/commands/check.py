@@ -18,6 +18,7 @@ from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.model import Report
 from bot.report import FORMATS, Renderer, gh_annotations
+from bot.report.files import parse_formats, write_reports
 from bot.sources.files import resolve_inputs
 from bot.sources.settings import load_source_config
 
@@ -28,8 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT", default=[],
                         help="files or globs (default: `source.files` of the config, else "
                         "roadmap.yaml, else README.md)")
-    parser.add_argument("--format", default="json", choices=["json", "markdown", "sarif", "html"])
+    parser.add_argument("--format", default="json", metavar="{json,markdown,sarif,html}",
+                        help="the report's format; with --reports-dir, a list (json,markdown)")
     parser.add_argument("--output", metavar="PATH")
+    parser.add_argument("--reports-dir", metavar="DIR",
+                        help="write each --format to DIR (latest.json, latest.md, latest.sarif, "
+                        "index.html) instead of --output")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: config, else 64)")
     parser.add_argument("--per-host", type=int, metavar="N",
@@ -78,6 +83,15 @@ def _positive(flag: str, value: float) -> float:
     return value
 
 
+def formats_from_args(args: argparse.Namespace) -> tuple[str, ...]:
+    formats = parse_formats(args.format)
+    if len(formats) > 1 and not args.reports_dir:
+        raise InputError("several formats need --reports-dir")
+    if args.reports_dir and args.output:
+        raise InputError("give --output or --reports-dir, not both")
+    return formats
+
+
 def renderer_for(name: str) -> Renderer:
     renderer = FORMATS.get(name)
     if renderer is None:
@@ -94,7 +108,8 @@ def write_report(text: str, output: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    renderer = renderer_for(args.format)
+    formats = formats_from_args(args)
+    renderer = renderer_for(formats[0])
     inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
     links = links_from_inputs(inputs, sys.stdin)
     show = wants_progress(args.no_progress)
@@ -102,8 +117,12 @@ def run(args: argparse.Namespace) -> int:
         report: Report = asyncio.run(check_links(
             links, settings, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
-    write_report(renderer(report), args.output)
-    if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
+    if args.reports_dir:
+        write_reports(report, args.reports_dir, print, formats)
+    else:
+        write_report(renderer(report), args.output)
+    to_file = bool(args.output or args.reports_dir)
+    if to_file and os.environ.get("GITHUB_ACTIONS") == "true":
         # Annotations go to stdout, so only when stdout does not carry the report itself.
         sys.stdout.write(gh_annotations.render(report))
     print_summary(report, rich_output=show)

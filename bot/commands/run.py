@@ -23,7 +23,6 @@ from bot.curate.pipeline import curate
 from bot.curate.plan import Action
 from bot.curate.settings import CurateSettings, load_curate_config
 from bot.extract.collect import links_from_inputs
-from bot.fileio import atomic_write_text
 from bot.freshness.assess import assess, open_session
 from bot.freshness.record import freshness_to_json
 from bot.freshness.scrape import scrape_page
@@ -32,14 +31,12 @@ from bot.history import store
 from bot.history.fold import fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
-from bot.report import FORMATS, gh_annotations
+from bot.report import gh_annotations
+from bot.report.files import REPORT_FILES, write_reports
 from bot.roadmap.load import load_roadmap
 
 HELP = "the nightly job: check + freshness + history + curate"
 
-# Report files written each run, by format name; a format not registered is skipped.
-REPORT_FILES = {"json": "latest.json", "markdown": "latest.md", "sarif": "latest.sarif",
-                "html": "index.html"}
 Clock = Callable[[], datetime]
 
 
@@ -132,21 +129,6 @@ def with_extras(report: Report, history: History, freshness: Mapping[str, Any] |
     extra = {**report.extra, "freshness": dict(freshness or {}), "history": sparkline,
              "previous_summary": previous}
     return replace(report, extra=extra)
-
-
-def write_reports(report: Report, reports_dir: str, echo: Callable[[str], None]) -> None:
-    for name, filename in REPORT_FILES.items():
-        renderer = FORMATS.get(name)
-        if renderer is None:
-            continue
-        try:
-            text = renderer(report)
-        except Exception as exc:  # a broken dashboard must not stop the issues and the PR
-            if name == "json":
-                raise
-            echo(f"could not render the {name} report: {type(exc).__name__}: {exc}")
-            continue
-        atomic_write_text(os.path.join(reports_dir, filename), text)
 
 
 def nightly(options: RunOptions, github: GitHubAdapter | None, clock: Clock,
