@@ -250,6 +250,17 @@ def same_site_home(original: str, final: str) -> bool:
     return is_deep(original) and is_home_page(final) and same_site(original, final)
 
 
+def front_page_layout(original: str, target: str) -> bool:
+    """True when a site's front page leads to another page of the same site (``/`` to
+    ``/book/index.html`` or ``/en/latest/``): that is the site's layout, and the front page
+    stays its stable name. A front page that moved to another site, or only changed its
+    scheme or host spelling (``http://x.org/`` to ``https://www.x.org/``), really moved."""
+    if not (is_home_page(original) and same_site(original, target)):
+        return False
+    _, host, path, query = split_normal(target)
+    return bool(host) and (path not in ("", "/") or bool(query))
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be requested over HTTP, or None when it can."""
     scheme, authority, _, _ = split_normal(url)

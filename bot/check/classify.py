@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from bot import urls
 from bot.check import page_text
 from bot.check.observation import Failure, Observation, Verdict
 from bot.check.signatures import (
@@ -497,6 +498,9 @@ def _redirects(page: Page, rules: ClassifyRules) -> Verdict | None:
     target = permanent_target(page.observation)
     if target is None:
         return None
+    if urls.front_page_layout(page.observation.url, target):  # ok; the hops stay in the report
+        return Verdict(Status.OK, _http(page.code), "redirect:front-page-layout",
+                       f"the front page leads to {target} on its own site: layout, not a move")
     return Verdict(Status.REDIRECTED, Reason.PERMANENT_REDIRECT, "redirect:permanent",
                    f"moved permanently to {target}")
 

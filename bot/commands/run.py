@@ -172,6 +172,9 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
 
 
 def run(args: argparse.Namespace) -> int:
+    """0 when the run did its job, whatever the links' state: broken links are the report's
+    and the issues' news, not a failure (`check` is the command whose status says "broken").
+    Bad input or config ends in 2 and a GitHub failure in 3, through the CLI's error map."""
     options = options_from_args(args, os.environ)
     report, _ = nightly(options, adapter(os.environ, options.curate), lambda: datetime.now(UTC))
     if os.environ.get("GITHUB_ACTIONS") == "true":

@@ -1,11 +1,18 @@
-"""Carrying out a plan through the GitHub adapter; `--dry-run` prints it and writes nothing."""
+"""Carrying out a plan through the GitHub adapter; `--dry-run` prints it and writes nothing.
+
+One action that GitHub refuses (a 422, a label it will not create, a 502 past every retry)
+must not cost the night's other actions: each failure is recorded with its action and the
+rest go ahead; the caller decides what a failed night means (the CLI exits 3).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.curate.plan import Action, Verb
+from bot.errors import GitHubError
 
 
 class Writer(Protocol):
@@ -59,11 +66,35 @@ def apply_action(action: Action, github: Writer, branch: str) -> None:
         github.edit_pull(number, state="closed", body=action.body)
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An action GitHub did not carry out, and why."""
+
+    action: Action
+    error: str
+
+    def describe(self) -> str:
+        return f"{self.action.describe()}: {self.error}"
+
+
 def apply(actions: Sequence[Action], github: Writer | None, branch: str, *, dry_run: bool,
-          echo: Callable[[str], None] = print) -> int:
-    """Run (or with `dry_run` only print) every action; returns how many there were."""
+          echo: Callable[[str], None] = print) -> tuple[Failure, ...]:
+    """Run (or with `dry_run` only print) every action; the ones that failed, in order."""
+    failures = []
     for action in actions:
         echo(("would " if dry_run else "") + action.describe())
-        if not dry_run and github is not None:
+        if dry_run or github is None:
+            continue
+        try:
             apply_action(action, github, branch)
-    return len(actions)
+        except GitHubError as exc:
+            failures.append(Failure(action, str(exc)))
+            echo(f"failed: {failures[-1].describe()}")
+    return tuple(failures)
+
+
+def failed_night(failures: Sequence[Failure], total: int) -> GitHubError:
+    """One line for the CLI naming each failed action (the first few, then a count)."""
+    shown = "; ".join(failure.describe() for failure in failures[:3])
+    more = f"; and {len(failures) - 3} more" if len(failures) > 3 else ""
+    return GitHubError(f"{len(failures)} of {total} GitHub actions failed: {shown}{more}")

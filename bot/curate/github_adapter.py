@@ -94,15 +94,9 @@ class GitHubAdapter:
     def _call(self, what: str, action: Callable[[], T]) -> T:
         for attempt in range(1, self.settings.attempts + 1):
             try:
-                return action()
-            except RuntimeError as exc:  # PyGithub refuses a redirect off the API host
-                raise GitHubError(f"{what}: the API redirected elsewhere; refused") from exc
-            except (GithubException, requests.RequestException) as exc:
-                wait = self._wait_for(exc, attempt)
-                if wait is None or wait > self.settings.max_wait or \
-                        attempt == self.settings.attempts:
-                    raise GitHubError(f"{what}: {self._describe(exc, attempt)}") from None
-                self._sleep(wait)
+                return self._call_once(what, attempt, action)
+            except _Retry as retry:
+                self._sleep(retry.wait)
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -143,22 +137,25 @@ class GitHubAdapter:
                 if existing is not None:
                     return existing.number
             try:
-                return self._call_once(lambda: self._repo.create_issue(
-                    title=title, body=body, labels=list(labels)).number)
+                return self._call_once("creating an issue", attempt, lambda: (
+                    self._repo.create_issue(title=title, body=body, labels=list(labels)).number))
             except _Retry as retry:
-                if attempt == self.settings.attempts:
-                    raise GitHubError(f"creating an issue: {retry.detail}") from None
                 self._sleep(retry.wait)
         raise AssertionError("unreachable")
 
-    def _call_once(self, action: Callable[[], T]) -> T:
+    def _call_once(self, what: str, attempt: int, action: Callable[[], T]) -> T:
+        """One attempt of `attempt`: `_Retry` with the wait (doubling as `_call`'s do) when
+        another attempt may help, GitHubError when none is left or none can help."""
         try:
             return action()
+        except RuntimeError as exc:  # PyGithub refuses a redirect off the API host
+            raise GitHubError(f"{what}: the API redirected elsewhere; refused") from exc
         except (GithubException, requests.RequestException) as exc:
-            wait = self._wait_for(exc, 1)
-            if wait is None or wait > self.settings.max_wait:
-                raise GitHubError(self._describe(exc, 1)) from None
-            raise _Retry(wait, self._describe(exc, 1)) from None
+            wait = self._wait_for(exc, attempt)
+            if wait is None or wait > self.settings.max_wait or \
+                    attempt == self.settings.attempts:
+                raise GitHubError(f"{what}: {self._describe(exc, attempt)}") from None
+            raise _Retry(wait) from None
 
     def edit_issue(self, number: int, **changes: Any) -> None:
         self._call(f"editing issue #{number}",
@@ -209,10 +206,9 @@ class GitHubAdapter:
 
 
 class _Retry(Exception):
-    def __init__(self, wait: float, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"retry in {wait} s")
         self.wait = wait
-        self.detail = detail
 
 
 def _issue_state(issue: Any) -> IssueState:

@@ -10,12 +10,14 @@ from urllib.parse import quote
 
 from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
-from bot.curate.model import Finding, FindingKind, LinkEvidence
+from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
+UNKNOWN = "unknown"  # the freshness vocabulary's word for "nothing dated it"
 TITLE_LIMIT = 120
 MAX_HOPS = 10
+MAX_PLACES = 20  # places listed in one issue; a row is at most ~600 characters
 DIGEST_ROWS = 100  # GitHub refuses bodies over 65,536 characters; a row is at most ~600
 
 HEADLINE = {
@@ -94,16 +96,35 @@ def permalink(context: Context, path: str, line: int | None) -> str:
     )
 
 
-def where(finding: Finding, context: Context) -> list[str]:
-    place = finding.place
+def _line_link(place: Place, context: Context) -> str:
     line_text = f"{place.file} line {place.line}" if place.line else place.file
-    lines = [
-        f"- **Section:** {inline(place.section) or '—'}",
-        f"- **Resource:** {inline(place.resource) or '—'}"
-        + (f" (`{place.resource_id}`)" if place.resource_id else ""),
-        f"- **Line:** {link(line_text, permalink(context, place.file, place.line))}",
-        f"- **URL:** {code(finding.url)}",
+    return link(line_text, permalink(context, place.file, place.line))
+
+
+def _resource(place: Place) -> str:
+    rid = f" (`{place.resource_id}`)" if place.resource_id else ""
+    return f"{inline(place.resource) or '—'}{rid}"
+
+
+def where(finding: Finding, context: Context) -> list[str]:
+    """Where the URL is used: one place as before, or a list of every place (one URL, one
+    issue), capped so the body stays under GitHub's size limit."""
+    places = finding.all_places
+    if len(places) == 1:
+        place = places[0]
+        return [
+            f"- **Section:** {inline(place.section) or '—'}",
+            f"- **Resource:** {_resource(place)}",
+            f"- **Line:** {_line_link(place, context)}",
+            f"- **URL:** {code(finding.url)}",
+        ]
+    lines = [f"- **URL:** {code(finding.url)}", f"- **Used in {len(places)} places:**"]
+    lines += [
+        f"  - {_resource(p)}, section {inline(p.section) or '—'}: {_line_link(p, context)}"
+        for p in places[:MAX_PLACES]
     ]
+    if len(places) > MAX_PLACES:
+        lines.append(f"  - … {len(places) - MAX_PLACES} more")
     return lines
 
 
@@ -139,13 +160,29 @@ def evidence_table(evidence: LinkEvidence, threshold: int) -> list[str]:
     return ["| Evidence | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]
 
 
-def freshness_table(record: Mapping[str, Any]) -> list[str]:
-    lines = [
-        f"- **Verdict:** `{inline(str(record.get('verdict')), 20)}`"
-        f", last updated {inline(str(record.get('last_updated') or 'unknown'), 40)}"
-        f" (from {inline(str(record.get('date_source') or 'unknown'), 40)})"
-    ]
-    facts = record.get("evidence") or []
+def _known(value: Any) -> str | None:
+    return str(value) if value and value != UNKNOWN else None
+
+
+def freshness_summary(record: Mapping[str, Any]) -> str | None:
+    """"Verdict: `stale`, last updated 2019-05-01 (from page)", saying only what is known."""
+    verdict, updated = _known(record.get("verdict")), _known(record.get("last_updated"))
+    source = _known(record.get("date_source"))
+    date = f"{inline(updated, 40)} (from {inline(source, 40)})" if source else inline(updated, 40)
+    if verdict and updated:
+        return f"- **Verdict:** `{inline(verdict, 20)}`, last updated {date}"
+    if verdict:
+        return f"- **Verdict:** `{inline(verdict, 20)}`"
+    return f"- **Last updated:** {date}" if updated else None
+
+
+def freshness_table(record: Mapping[str, Any], skip: frozenset[str] = frozenset()) -> list[str]:
+    """The freshness facts but those named in `skip`; empty when nothing is known."""
+    summary = freshness_summary(record)
+    lines = [summary] if summary else []
+    # A provider that did not answer adds an "unknown" fact: it tells the reader nothing.
+    facts = [f for f in record.get("evidence") or []
+             if _known(f.get("fact")) and f.get("fact") not in skip]
     if facts:
         lines += ["", "| Fact | Value | Source |", "| --- | --- | --- |"]
         lines += [
@@ -164,10 +201,17 @@ def suggestions(finding: Finding) -> list[str]:
     if suggestion.get("text"):
         lines.append(f"- {inline(str(suggestion['text']), 200)}")
     if finding.url:
-        lines.append(
-            f"- Archived copies: {link('Wayback Machine', WAYBACK.format(url=finding.url))}"
-        )
+        lines.append(f"- Archived copies: {archived(finding)}")
     return lines or ["- None known."]
+
+
+def archived(finding: Finding) -> str:
+    """The newest capture when one is known, else the archive's search for the URL."""
+    evidence = finding.link
+    if evidence is not None and evidence.archived_url:
+        when_ = f" ({inline(evidence.archived_on, 20)})" if evidence.archived_on else ""
+        return link(f"newest capture{when_}", evidence.archived_url)
+    return link("Wayback Machine", WAYBACK.format(url=finding.url))
 
 
 def reproduce(finding: Finding) -> list[str]:
@@ -189,8 +233,11 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         threshold = (settings.confirm_runs if finding.kind is FindingKind.BROKEN
                      else settings.manual_check_runs)
         parts += ["#### Evidence", "", *evidence_table(finding.link, threshold), ""]
-    if finding.freshness:
-        parts += ["#### Freshness", "", *freshness_table(finding.freshness), ""]
+    # The link's own status is in the Evidence section already.
+    skip = frozenset({"link"}) if finding.link is not None else frozenset()
+    freshness = freshness_table(finding.freshness, skip) if finding.freshness else []
+    if freshness:
+        parts += ["#### Freshness", "", *freshness, ""]
     parts += [
         "#### Suggestions",
         "",
@@ -230,8 +277,10 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
     ]
     for f in findings[:DIGEST_ROWS]:
         line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
+        more = len(f.all_places) - 1
+        others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
         parts.append(
-            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'} | "
+            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'}{others} | "
             f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {line} |"
         )
     if len(findings) > DIGEST_ROWS:

@@ -19,10 +19,12 @@ from bot.curate.model import (
 )
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
+from bot.history.streaks import counted_runs, hours_since
 from bot.model import LinkResult, Reason, Report, Source, Status
 from bot.urls import host_key
 
 REACHABLE = frozenset({Status.OK, Status.REDIRECTED})
+FAILING = frozenset({Status.BROKEN.value, Status.BLOCKED.value, Status.ERROR.value})
 # Failures that say "could not talk to the host at all": when most hosts fail like this the
 # machine (or its network) is the problem, not the links.
 CONNECTION_LEVEL = frozenset(
@@ -39,10 +41,6 @@ CONNECTION_LEVEL = frozenset(
 Freshness = Mapping[str, Mapping[str, Any]]
 # Freshness "broken" mirrors the link verdict, which has its own confirmation rule.
 STALE_VERDICTS = frozenset({"stale"})
-
-
-def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _host_down(results: list[LinkResult]) -> bool:
@@ -70,7 +68,16 @@ def place_of(source: Source) -> Place:
     return Place(source.file, source.line, source.section, source.resource, source.resource_id)
 
 
-def evidence(result: LinkResult, past: UrlHistory | None) -> LinkEvidence:
+def failing_runs(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> int:
+    """The failing streak (any failing status) in counted runs; 0 when not failing."""
+    if past is None or past.status not in FAILING:
+        return 0
+    return counted_runs(past.failing_since or past.since, now, settings.confirm_hours)
+
+
+def evidence(
+    result: LinkResult, past: UrlHistory | None, now: datetime, settings: CurateSettings
+) -> LinkEvidence:
     return LinkEvidence(
         url=result.url,
         status=result.status.value,
@@ -79,16 +86,17 @@ def evidence(result: LinkResult, past: UrlHistory | None) -> LinkEvidence:
         final_url=result.final_url,
         redirects=result.redirects,
         first_failing=past.failing_since if past else None,
-        failures=past.failures if past else 0,
+        failures=failing_runs(past, now, settings),
         last_ok=past.last_ok if past else None,
     )
 
 
 def confirmed_broken(past: UrlHistory | None, now: datetime, settings: CurateSettings) -> bool:
-    """Broken on enough consecutive runs, spread over enough hours (one bad night is not proof)."""
-    if past is None or past.status != Status.BROKEN.value or past.runs < settings.confirm_runs:
+    """Broken on enough counted runs, spread over enough hours (one bad night is not proof)."""
+    if past is None or past.status != Status.BROKEN.value:
         return False
-    return (now - parse_time(past.since)).total_seconds() >= settings.confirm_hours * 3600
+    runs = counted_runs(past.since, now, settings.confirm_hours)
+    return runs >= settings.confirm_runs and hours_since(past.since, now) >= settings.confirm_hours
 
 
 def link_kind(
@@ -97,7 +105,7 @@ def link_kind(
     if result.status is Status.BROKEN:
         return FindingKind.BROKEN if confirmed_broken(past, now, settings) else None
     if result.status in (Status.ERROR, Status.BLOCKED):
-        streak = past.failures if past else 0
+        streak = failing_runs(past, now, settings)
         return FindingKind.MANUAL if streak >= settings.manual_check_runs else None
     if result.status is Status.REDIRECTED and result.final_url:
         return FindingKind.MOVED
@@ -112,18 +120,19 @@ def link_findings(
             continue
         past = history.urls.get(result.url)
         kind = link_kind(result, past, now, settings)
-        if kind is None:
+        if kind is None or not result.sources:  # a canary has no source: nobody's issue
             continue
-        for source in result.sources:  # a canary has none: it is nobody's issue
-            yield Finding(
-                kind=kind,
-                key=finding_key(source.resource_id, result.url),
-                url=result.url,
-                place=place_of(source),
-                link=evidence(result, past),
-                replacement=result.final_url if kind is FindingKind.MOVED else None,
-                low_priority=kind is FindingKind.MANUAL,
-            )
+        places = ordered(place_of(source) for source in result.sources)
+        yield Finding(
+            kind=kind,
+            key=finding_key(places[0].resource_id, result.url),
+            url=result.url,
+            place=places[0],
+            link=evidence(result, past, now, settings),
+            replacement=result.final_url if kind is FindingKind.MOVED else None,
+            low_priority=kind is FindingKind.MANUAL,
+            places=places,
+        )
 
 
 def _replacement(record: Mapping[str, Any]) -> str | None:
@@ -131,13 +140,16 @@ def _replacement(record: Mapping[str, Any]) -> str | None:
     return suggestion.get("url") if suggestion.get("action") == "replace_url" else None
 
 
-def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[Finding]:
+def stale_findings(
+    freshness: Freshness, settings: CurateSettings, lines: Mapping[str, int]
+) -> Iterable[Finding]:
     for rid, record in freshness.items():
         url = record.get("url")
         if record.get("verdict") not in STALE_VERDICTS or (url and settings.ignored(url)):
             continue
         place = Place(
             file=settings.roadmap_path,
+            line=lines.get(rid),
             section=record.get("section"),
             resource=record.get("title"),
             resource_id=rid,
@@ -153,13 +165,36 @@ def stale_findings(freshness: Freshness, settings: CurateSettings) -> Iterable[F
         )
 
 
+def ordered(places: Iterable[Place]) -> tuple[Place, ...]:
+    """Places in reading order (file, line), each once; the first one names the issue."""
+    unique = dict.fromkeys(places)
+    return tuple(sorted(unique, key=lambda p: (p.file, p.line is None, p.line or 0,
+                                                p.resource_id or "")))
+
+
+def _subject(finding: Finding) -> str:
+    """What one issue is about: the URL, wherever it is used; a link-less resource alone."""
+    return f"url {finding.url}" if finding.url else finding.key
+
+
+def _one_issue(group: list[Finding]) -> Finding:
+    """The findings about one URL as one: the most severe kind, every place, one key."""
+    worst = min(group, key=lambda f: SEVERITY[f.kind])
+    places = ordered(place for finding in group for place in finding.all_places)
+    first = next((p for p in places if p.resource_id), None)
+    key = finding_key(first.resource_id, worst.url) if first else worst.key
+    keys = {finding_key(p.resource_id, worst.url) for p in places} | {f.key for f in group}
+    return replace(worst, key=key, place=places[0], places=places,
+                   aliases=frozenset(keys - {key}))
+
+
 def _most_severe(findings: Iterable[Finding], freshness: Freshness) -> tuple[Finding, ...]:
-    chosen: dict[str, Finding] = {}
+    """One finding per URL (one URL, one issue), whatever kinds and places it came with."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
-        current = chosen.get(finding.key)
-        if current is None or SEVERITY[finding.kind] < SEVERITY[current.kind]:
-            chosen[finding.key] = finding
-    return tuple(_with_freshness(chosen[key], freshness) for key in sorted(chosen))
+        groups[_subject(finding)].append(finding)
+    merged = (_with_freshness(_one_issue(group), freshness) for group in groups.values())
+    return tuple(sorted(merged, key=lambda f: f.key))
 
 
 def _with_freshness(finding: Finding, freshness: Freshness) -> Finding:
@@ -201,17 +236,19 @@ def judge(
     settings: CurateSettings,
     *,
     partial: bool = False,
+    lines: Mapping[str, int] | None = None,
 ) -> Judgement:
     """Findings for this run; `history` must already hold this run (fold first).
 
     An unhealthy run yields no findings and proves nothing healthy: nothing gets acted on.
+    `lines` (resource id -> its line in roadmap.yaml) places the freshness findings.
     """
     reason = outage_reason(report, settings)
     if reason is not None:
         return Judgement(inconclusive_reason=reason)
     found = [
         *link_findings(report, history, now, settings),
-        *stale_findings(freshness or {}, settings),
+        *stale_findings(freshness or {}, settings, lines or {}),
     ]
     reachable, fresh = health(report, freshness)
     return Judgement(

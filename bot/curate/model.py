@@ -57,6 +57,10 @@ class LinkEvidence:
     first_failing: str | None = None
     failures: int = 0
     last_ok: str | None = None
+    # The newest archived copy, when a second opinion (the Internet Archive) found one; the
+    # issue then links that capture instead of the archive's search page.
+    archived_url: str | None = None
+    archived_on: str | None = None  # YYYY-MM-DD
 
 
 def _empty() -> Mapping[str, Any]:
@@ -65,7 +69,13 @@ def _empty() -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One thing a maintainer should look at, about one resource (its `key`)."""
+    """One thing a maintainer should look at: one URL (or one link-less resource).
+
+    `key` is the fingerprint of its issue: the first resource that uses the URL, so a URL
+    used once keeps the per-resource key it always had. `places` is every place the URL is
+    used (`place` is the first); `aliases` are the other places' keys, under which an older
+    run may have opened issues about the same URL (they converge into this one).
+    """
 
     kind: FindingKind
     key: str
@@ -75,6 +85,12 @@ class Finding:
     freshness: Mapping[str, Any] = field(default_factory=_empty)  # the freshness record
     replacement: str | None = None
     low_priority: bool = False
+    places: tuple[Place, ...] = ()  # every place, `place` first; () means just `place`
+    aliases: frozenset[str] = frozenset()
+
+    @property
+    def all_places(self) -> tuple[Place, ...]:
+        return self.places or (self.place,)
 
 
 @dataclass(frozen=True, slots=True)

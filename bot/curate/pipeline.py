@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.curate.apply import apply
+from bot.curate.apply import apply, failed_night
 from bot.curate.fixes import plan_fixes
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
@@ -49,6 +49,16 @@ def fixed_files(texts: Texts, fixes: tuple[Fix, ...], settings: CurateSettings) 
     return files
 
 
+def resource_lines(texts: Texts, settings: CurateSettings) -> Mapping[str, int]:
+    """Resource id -> its line in roadmap.yaml, for the issues' line links; {} without one."""
+    if texts.roadmap is None:
+        return {}
+    try:
+        return load_roadmap_text(settings.roadmap_path, texts.roadmap).lines
+    except InputError:  # the run checked this file already; a stranger's text just has no lines
+        return {}
+
+
 def _state(github: GitHubAdapter | None, settings: CurateSettings
            ) -> tuple[list[IssueState], list[PullState]]:
     if github is None:
@@ -62,9 +72,12 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
            echo: Callable[[str], None] = print) -> list[Action]:
     """Plan from the report and GitHub's current state; apply unless `dry_run` (or no GitHub).
 
-    `history` must already hold this report (the run folds before it curates).
+    `history` must already hold this report (the run folds before it curates). Raises
+    GitHubError when GitHub's state cannot be read, or, after every action was tried, when
+    some failed.
     """
-    judgement = judge(history, report, freshness, now, settings, partial=partial)
+    judgement = judge(history, report, freshness, now, settings, partial=partial,
+                      lines=resource_lines(texts, settings))
     if judgement.inconclusive_reason is not None:
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []
@@ -76,7 +89,10 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     actions = plan(issues, pulls, judgement, fixes, fixed_files(texts, fixes, settings), now,
                    settings, context, fixable=frozenset(fix.old for fix in all_fixes),
                    pull=not partial)
-    apply(actions, github, settings.branch, dry_run=dry_run or github is None, echo=echo)
+    failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,
+                     echo=echo)
     if not actions:
         echo("nothing to change on GitHub")
+    if failures:
+        raise failed_night(failures, len(actions))
     return actions

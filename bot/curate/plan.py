@@ -1,9 +1,9 @@
 """Planning, pure: the state on GitHub + this run's findings and fixes -> a list of actions.
 
-The rules are the maintainers' contract: one issue per resource, found again by its
-fingerprint; a comment only when the state changes; a human's close or the ignore label
-stands; a bot-closed issue that breaks again soon is reopened; one fixes PR, whose rejected
-changes are never proposed again.
+The rules are the maintainers' contract: one issue per URL (or link-less resource), found
+again by its fingerprint, into which older issues about the same URL converge; a comment only
+when the state changes; a human's close or the ignore label stands; a bot-closed issue that
+breaks again soon is reopened; one fixes PR, whose rejected changes are never proposed again.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from bot.curate.issue_text import (
     issue_labels,
     issue_title,
 )
-from bot.curate.judge import parse_time
 from bot.curate.model import Finding, FindingKind, Fix, Judgement
 from bot.curate.pr_text import pr_body, pr_title
 from bot.curate.settings import CurateSettings
+from bot.history.streaks import parse_time
 
 
 class Verb(StrEnum):
@@ -121,6 +121,10 @@ COMMENT_RECOVERED = "The link answers again on the latest run, so this is fixed.
 COMMENT_FRESH = "The latest run found this resource up to date. Closing."
 COMMENT_LEFT = "This resource is no longer in roadmap.yaml. Closing."
 COMMENT_DUPLICATE = "Duplicate of #{number} (same fingerprint). Closing."
+COMMENT_MERGED = (
+    "This link is now tracked in #{number}, one issue for the URL that lists every place it "
+    "is used. Closing."
+)
 COMMENT_PR_DONE = "None of these fixes is needed any more. Closing."
 
 
@@ -166,6 +170,7 @@ class Desired:
     labels: tuple[str, ...]
     kind: FindingKind | None
     finding: Finding | None = None
+    aliases: frozenset[str] = frozenset()  # keys whose issues are about the same URL
 
 
 def _for_existing(issue: IssueState, want: Desired, settings: CurateSettings) -> list[Action]:
@@ -192,9 +197,11 @@ def _recent(issue: IssueState, now: datetime, settings: CurateSettings) -> bool:
 def _issue_actions(
     want: Desired, issues: list[IssueState], now: datetime, settings: CurateSettings
 ) -> list[Action]:
+    """`issues` are those under the wanted key and under its aliases: the one kept is the
+    oldest open one under the key, else the oldest open alias (its body takes the key)."""
     if any(settings.labels.ignore in issue.labels for issue in issues):
         return []  # the maintainers said: leave this alone
-    open_ = sorted((i for i in issues if i.open), key=lambda i: i.number)
+    open_ = sorted((i for i in issues if i.open), key=lambda i: (i.key != want.key, i.number))
     if open_:
         duplicates = [
             Action(
@@ -202,7 +209,9 @@ def _issue_actions(
                 d.number,
                 want.key,
                 body=with_state(d.body, CLOSED_BY_BOT),
-                comment=COMMENT_DUPLICATE.format(number=open_[0].number),
+                comment=(COMMENT_DUPLICATE if d.key == want.key else COMMENT_MERGED).format(
+                    number=open_[0].number
+                ),
             )
             for d in open_[1:]
         ]
@@ -258,6 +267,7 @@ def _desired(
             issue_labels(f, settings),
             f.kind,
             f,
+            f.aliases,
         )
         for f in findings
     ]
@@ -286,9 +296,13 @@ def plan_issues(
             by_key[issue.key].append(issue)
     actions: list[Action] = []
     wanted = _desired(issue_worthy(judgement, fixable), settings, context)
-    for want in wanted:
-        actions += _issue_actions(want, by_key.get(want.key, []), now, settings)
     handled = {want.key for want in wanted}
+    for want in wanted:
+        # An alias that is some other issue's own key stays that issue's.
+        aliases = sorted(want.aliases - {w.key for w in wanted})
+        candidates = [issue for key in (want.key, *aliases) for issue in by_key.get(key, [])]
+        actions += _issue_actions(want, candidates, now, settings)
+        handled.update(aliases)
     for key in sorted(set(by_key) - handled):
         for issue in by_key[key]:
             if not issue.open or settings.labels.ignore in issue.labels:

@@ -30,11 +30,11 @@ class Labels:
 class CurateSettings:
     """When a verdict becomes an issue, and how the bot names its things on GitHub."""
 
-    confirm_runs: int = 2  # broken: this many consecutive broken runs ...
-    confirm_hours: float = 20.0  # ... spanning at least this long
-    manual_check_runs: int = 5  # error/blocked streak before a "needs manual check"
+    confirm_runs: int = 2  # broken: this many consecutive broken counted runs ...
+    confirm_hours: float = 20.0  # ... each this long after the previous counted one
+    manual_check_runs: int = 5  # error/blocked streak (counted runs) before "needs manual check"
     reopen_days: float = 30.0  # a bot-closed issue breaking again within this is reopened
-    digest: bool = False  # one digest issue instead of one per resource
+    digest: bool = False  # one digest issue instead of one per link
     ignore_urls: tuple[str, ...] = ()  # globs over the whole URL
     ignore_domains: tuple[str, ...] = ()  # globs over the host, e.g. "*.linkedin.com"
     canaries: tuple[str, ...] = ()  # URLs that must be reachable for a run to count
@@ -74,7 +74,7 @@ class _CurateModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     confirm_runs: int = Field(default=2, ge=1, le=9)
     confirm_hours: float = Field(default=20.0, ge=0)
-    manual_check_runs: int = Field(default=5, ge=1, le=9)  # history counters stop at 10
+    manual_check_runs: int = Field(default=5, ge=1, le=9)
     reopen_days: float = Field(default=30.0, ge=0)
     digest: bool = False
     ignore_urls: list[str] = []

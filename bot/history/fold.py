@@ -8,7 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from bot.history.model import RECENT_LIMIT, RUNS_CAP, History, Mark, ResourceHistory, UrlHistory
+from bot.history.model import RECENT_LIMIT, History, Mark, ResourceHistory, UrlHistory
 from bot.model import LinkResult, Report, Status
 from bot.report.json_report import iso
 
@@ -32,7 +32,6 @@ def _first(result: LinkResult, at: str) -> UrlHistory:
         reason=result.reason,
         since=at,
         failing_since=at if failing else None,
-        failures=1 if failing else 0,
         recent=(Mark(at, result.status.value),),
         etag=etag,
         last_modified=modified,
@@ -41,30 +40,29 @@ def _first(result: LinkResult, at: str) -> UrlHistory:
 
 def _streaks(prev: UrlHistory, status: Status, at: str) -> dict[str, Any]:
     if status in REACHABLE:
-        return {"failing_since": None, "failures": 0, "last_ok": None}
+        return {"failing_since": None, "last_ok": None}
     was_failing = Status(prev.status) in FAILING
     return {
-        "failing_since": prev.failing_since if was_failing else at,
-        "failures": min(prev.failures + 1, RUNS_CAP) if was_failing else 1,
+        "failing_since": (prev.failing_since or prev.since) if was_failing else at,
         "last_ok": prev.last_ok if was_failing else prev.since,
     }
 
 
 def fold_url(prev: UrlHistory | None, result: LinkResult, at: str) -> UrlHistory:
-    """One URL's history after this run's result."""
+    """One URL's history after this run's result.
+
+    Nothing here counts runs: a run that finds the URL as it was changes nothing but the
+    validators, so a quiet night folds into the same bytes whatever the links' states.
+    """
     if prev is None:
         return _first(result, at)
     status = result.status
     etag, modified = _validators(result, prev)
     if status.value == prev.status:
-        # Only failing streaks are counted: an ok link must not rewrite the file nightly.
-        runs = min(prev.runs + 1, RUNS_CAP) if status in FAILING else prev.runs
-        new = replace(prev, reason=result.reason, runs=runs)
+        new = prev
     else:
         recent = (*prev.recent, Mark(at, status.value))[-RECENT_LIMIT:]
-        new = replace(
-            prev, status=status.value, reason=result.reason, since=at, runs=1, recent=recent
-        )
+        new = replace(prev, status=status.value, reason=result.reason, since=at, recent=recent)
     return replace(new, etag=etag, last_modified=modified, **_streaks(prev, status, at))
 
 

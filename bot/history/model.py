@@ -1,8 +1,13 @@
 """Frozen history records per URL and per resource, and their stable JSON form.
 
-Only facts that change when the world changes are stored: a status and the run it began
-(`since`), saturating run counters, validators and freshness. A quiet night (every link as
-it was) therefore folds into a byte-identical file and the workflow makes no commit.
+Only facts that change when the world changes are stored: a status, the reason and the run
+it began (`since`), the first run of a failing streak, validators and freshness. There is no
+per-run counter: a streak's length is worked out from its first run and the clock
+(`bot.history.streaks`). A quiet night (every link as it was) therefore folds into a
+byte-identical file and the workflow makes no commit.
+
+Version 1 files also held `runs` and `failures` counters; they are ignored on reading, and
+the next save writes version 2 without them.
 """
 
 from __future__ import annotations
@@ -12,10 +17,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: no per-run counters (version 1 files are read and migrated)
 RECENT_LIMIT = 14  # status changes kept per URL (the report's sparkline shows at most 14)
-RUNS_CAP = 10  # counters stop here: every policy threshold is below it, and a long-broken
-#                link must stop changing the file night after night
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +38,9 @@ class UrlHistory:
 
     url: str
     status: str
-    reason: str
+    reason: str  # the reason the current status began with (a flapping reason is no news)
     since: str  # first run of the current status
-    runs: int = 1  # consecutive runs with this status (saturates at RUNS_CAP)
-    failing_since: str | None = None  # first run of the current failing streak
-    failures: int = 0  # consecutive failing runs, any failing status (saturates)
+    failing_since: str | None = None  # first run of the current failing streak, any status
     last_ok: str | None = None  # start of the last reachable spell before the failure
     recent: tuple[Mark, ...] = ()
     etag: str | None = None
@@ -50,9 +51,7 @@ class UrlHistory:
             "status": self.status,
             "reason": self.reason,
             "since": self.since,
-            "runs": self.runs,
             "failing_since": self.failing_since,
-            "failures": self.failures,
             "last_ok": self.last_ok,
             "recent": [mark.to_json() for mark in self.recent],
             "etag": self.etag,
@@ -61,14 +60,14 @@ class UrlHistory:
 
     @classmethod
     def from_json(cls, url: str, data: Mapping[str, Any]) -> UrlHistory:
+        # Version 1's "runs" and "failures" counters are dropped here: the streaks they
+        # counted are worked out from "since" and "failing_since", which version 1 kept too.
         return cls(
             url=url,
             status=str(data["status"]),
             reason=str(data.get("reason") or ""),
             since=str(data["since"]),
-            runs=int(data.get("runs") or 1),
             failing_since=data.get("failing_since"),
-            failures=int(data.get("failures") or 0),
             last_ok=data.get("last_ok"),
             recent=tuple(Mark(str(m["at"]), str(m["status"])) for m in data.get("recent") or ()),
             etag=data.get("etag"),

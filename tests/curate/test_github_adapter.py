@@ -137,3 +137,13 @@ def test_the_token_never_follows_a_redirect_off_the_api_host(status: int) -> Non
         else:
             assert status != 301, "a permanent redirect off the host must be refused"
         assert elsewhere.calls == []
+
+
+def test_create_backs_off_doubling_and_counts_its_attempts(fake: FakeState) -> None:
+    sleeps: list[float] = []
+    fake.faults.append(Fault(at=1, status=502, method="POST", path_contains="/issues", times=9))
+    with pytest.raises(GitHubError, match=r"creating an issue: .* after 4 attempts"):
+        adapter_for(fake, sleeps).create_issue("t", BODY, LABELS)
+    assert sleeps == [0.01, 0.02, 0.04] and fake.issues == {}
+    posts = [call for call in fake.calls if call[0] == "POST"]
+    assert len(posts) == 4

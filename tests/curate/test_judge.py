@@ -11,29 +11,28 @@ from bot.curate.model import FindingKind
 from bot.curate.settings import CurateSettings
 from bot.history.model import History, UrlHistory
 from bot.model import Status
-from tests.curate.helpers import NOW, hours_ago, report, result
+from tests.curate.helpers import NOW, hours_ago, report, result, source
 
 URL = "https://a.test/x"
 
 
-def history(status: str, runs: int, since_hours: float, failures: int | None = None) -> History:
+def history(status: str, since_hours: float) -> History:
     failing = status in ("broken", "error", "blocked")
-    item = UrlHistory(URL, status, "r", hours_ago(since_hours), runs,
-                      hours_ago(since_hours) if failing else None,
-                      runs if failures is None else failures if failing else 0)
+    item = UrlHistory(URL, status, "r", hours_ago(since_hours),
+                      hours_ago(since_hours) if failing else None)
     return History(urls={URL: item})
 
 
 @pytest.mark.parametrize(
     ("status", "reason", "past", "kind"),
     [
-        (Status.BROKEN, "http_404", history("broken", 1, 0), None),  # first night: not proof
-        (Status.BROKEN, "http_404", history("broken", 2, 1), None),  # two runs an hour apart
-        (Status.BROKEN, "http_404", history("broken", 2, 24), FindingKind.BROKEN),
-        (Status.ERROR, "timeout", history("error", 4, 96), None),
-        (Status.ERROR, "timeout", history("error", 5, 120), FindingKind.MANUAL),
-        (Status.BLOCKED, "http_403", history("blocked", 5, 120), FindingKind.MANUAL),
-        (Status.OK, "http_200", history("ok", 1, 0), None),
+        (Status.BROKEN, "http_404", history("broken", 0), None),  # first night: not proof
+        (Status.BROKEN, "http_404", history("broken", 1), None),  # two runs an hour apart
+        (Status.BROKEN, "http_404", history("broken", 24), FindingKind.BROKEN),
+        (Status.ERROR, "timeout", history("error", 72), None),  # four nightly runs
+        (Status.ERROR, "timeout", history("error", 96), FindingKind.MANUAL),  # the fifth
+        (Status.BLOCKED, "http_403", history("blocked", 96), FindingKind.MANUAL),
+        (Status.OK, "http_200", history("ok", 0), None),
     ],
 )
 def test_link_findings(status: Status, reason: str, past: History, kind: FindingKind | None) -> None:
@@ -42,7 +41,7 @@ def test_link_findings(status: Status, reason: str, past: History, kind: Finding
 
 
 def test_manual_check_is_low_priority_and_carries_the_streak() -> None:
-    verdict = judge(history("error", 5, 120), report(result(URL, Status.ERROR, "timeout")), None,
+    verdict = judge(history("error", 96), report(result(URL, Status.ERROR, "timeout")), None,
                     NOW, CurateSettings())
     (finding,) = verdict.findings
     assert finding.low_priority and finding.link is not None and finding.link.failures == 5
@@ -58,7 +57,7 @@ def test_moved_and_stale_on_first_proof() -> None:
 
 def test_the_most_severe_finding_per_resource_wins() -> None:
     stale = {"py-book": {"verdict": "stale", "url": URL}}
-    verdict = judge(history("broken", 2, 24), report(result(URL, Status.BROKEN, "http_404")),
+    verdict = judge(history("broken", 24), report(result(URL, Status.BROKEN, "http_404")),
                     stale, NOW, CurateSettings())
     (finding,) = verdict.findings
     assert finding.kind is FindingKind.BROKEN and finding.freshness["verdict"] == "stale"
@@ -73,7 +72,7 @@ def test_a_canary_is_nobodys_issue() -> None:
 
 def test_ignored_urls_are_not_findings() -> None:
     settings = CurateSettings(ignore_urls=("https://a.test/*",))
-    verdict = judge(history("broken", 2, 24), report(result(URL, Status.BROKEN, "http_404")),
+    verdict = judge(history("broken", 24), report(result(URL, Status.BROKEN, "http_404")),
                     None, NOW, settings)
     assert verdict.findings == ()
 
@@ -97,7 +96,7 @@ def test_outage_guard(results: list, settings: CurateSettings, expected: str | N
 
 
 def test_inconclusive_run_yields_nothing_to_act_on() -> None:
-    verdict = judge(history("broken", 2, 24),
+    verdict = judge(history("broken", 24),
                     report(result(URL, Status.BROKEN, "http_404"), inconclusive=True),
                     None, NOW, CurateSettings())
     assert verdict.findings == () and verdict.reachable == frozenset()
@@ -109,3 +108,18 @@ def test_without_freshness_nothing_counts_as_left_the_roadmap() -> None:
     assert verdict.present is None and verdict.reachable == {"resource:py-book"}
     partial = judge(History(), report(result(URL)), {}, NOW, CurateSettings(), partial=True)
     assert partial.present is None
+
+
+def test_one_finding_per_url_with_every_place_whatever_the_kind() -> None:
+    used_twice = replace(result(URL, Status.BROKEN, "http_404", rid="note", line=40),
+                         sources=(source("note", 40), source("py-book", 12)))
+    stale = {rid: {"verdict": "stale", "url": "https://b.test/", "title": rid}
+             for rid in ("course-a", "course-b")}
+    verdict = judge(history("broken", 24), report(used_twice), stale, NOW, CurateSettings())
+    broken, old = sorted(verdict.findings, key=lambda f: f.kind != FindingKind.BROKEN)
+    assert broken.key == "resource:py-book"  # the first place in reading order names it
+    assert [p.line for p in broken.all_places] == [12, 40]
+    assert broken.aliases == {"resource:note"}
+    assert old.kind is FindingKind.STALE and old.key == "resource:course-a"
+    assert [p.resource_id for p in old.all_places] == ["course-a", "course-b"]
+    assert old.aliases == {"resource:course-b"}

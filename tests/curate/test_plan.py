@@ -161,3 +161,35 @@ def test_digest_mode_makes_one_issue() -> None:
     actions = plan([], (), judged(BROKEN, other), (), {}, NOW, digest, CONTEXT)
     assert verbs(actions) == [(Verb.CREATE_ISSUE, None)]
     assert fingerprint_marker("digest") in (actions[0].body or "")
+
+
+TWICE = replace(BROKEN, places=(BROKEN.place, replace(BROKEN.place, line=30, resource_id="note")),
+                aliases=frozenset({"resource:note"}))
+
+
+def _old(rid: str, number: int) -> IssueState:
+    """An issue an older run opened for one resource."""
+    return current(replace(BROKEN, key=f"resource:{rid}"), number=number)
+
+
+@pytest.mark.parametrize(
+    ("issues", "expected"),
+    [
+        ([_old("py-book", 7), _old("note", 8)], [(Verb.UPDATE_ISSUE, 7), (Verb.CLOSE_ISSUE, 8)]),
+        ([_old("note", 8)], [(Verb.UPDATE_ISSUE, 8)]),  # adopted: its body takes the key
+        ([], [(Verb.CREATE_ISSUE, None)]),
+    ],
+)
+def test_issues_about_one_url_converge_into_one(issues: list[IssueState], expected: list
+                                                 ) -> None:
+    actions = run(issues, judged(TWICE, present=frozenset({KEY, "resource:note"})))
+    assert verbs(actions) == expected
+    assert fingerprint_marker(KEY) in (actions[0].body or "")
+    for action in actions[1:]:
+        assert "tracked in #7" in (action.comment or "")
+
+
+def test_an_alias_that_is_another_findings_key_stays_with_it() -> None:
+    note = replace(BROKEN, key="resource:note", url="https://other.test/")
+    actions = run([_old("note", 8)], judged(TWICE, note))
+    assert verbs(actions) == [(Verb.CREATE_ISSUE, None), (Verb.UPDATE_ISSUE, 8)]

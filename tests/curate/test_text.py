@@ -83,3 +83,25 @@ def test_bodies_stay_under_githubs_size_limit() -> None:
     body = issue_body(replace(FINDING, link=replace(FINDING.link, redirects=hops)),
                       CurateSettings(), CONTEXT)
     assert len(body) < 65_536 and "… 40 more" in body
+
+
+UNKNOWN_FRESHNESS = {"verdict": "unknown", "last_updated": None, "date_source": None,
+                     "evidence": [{"fact": "unknown", "value": "feed http_404",
+                                   "source": "medium"}]}
+
+
+def test_what_is_not_known_is_left_out() -> None:
+    settings = CurateSettings()
+    body = issue_body(replace(FINDING, freshness=UNKNOWN_FRESHNESS), settings, CONTEXT)
+    assert "#### Freshness" not in body and "unknown" not in body
+    dated = {"verdict": "unknown", "last_updated": "2019-05-01", "date_source": None}
+    body = issue_body(replace(FINDING, freshness=dated), settings, CONTEXT)
+    assert "- **Last updated:** 2019\\-05\\-01\n" in body and "`unknown`" not in body
+
+
+def test_archived_copies_link_the_newest_capture_when_one_is_known() -> None:
+    capture = "https://web.archive.org/web/20240501000000/https://old.test/book"
+    evidence = replace(FINDING.link, archived_url=capture, archived_on="2024-05-01")
+    body = issue_body(replace(FINDING, link=evidence), CurateSettings(), CONTEXT)
+    assert f"newest capture (2024-05-01)]({capture})" in body.replace("\\", "")
+    assert "/web/*/" not in body

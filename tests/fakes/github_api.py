@@ -39,6 +39,7 @@ class Fault:
     location: str | None = None  # answer with a redirect there (e.g. to another host)
     after: bool = False  # do the work first, then fail (the answer is lost on the way back)
     headers: dict[str, str] | None = None  # replace the default headers of a 403
+    body_contains: str = ""  # only requests whose body holds this (one issue among many)
     seen: int = 0
     fired: bool = False
 
@@ -163,8 +164,9 @@ class FakeGitHub:
                 request.headers.get("Authorization") != f"Bearer {state.token}":
             return _error(401, "Bad credentials")
         firing = None
+        body = await request.text() if any(f.body_contains for f in state.faults) else ""
         for fault in state.faults:
-            if fault.matches(request):
+            if fault.matches(request) and fault.body_contains in body:
                 fault.seen += 1
                 if fault.at <= fault.seen < fault.at + fault.times and firing is None:
                     firing = fault

@@ -1,4 +1,4 @@
-"""History folding: streaks, saturation, validators, quiet nights, inconclusive runs."""
+"""History folding: streaks, validators, quiet nights, inconclusive runs, old files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.history.fold import fold, validators
-from bot.history.model import RUNS_CAP, History
+from bot.history.model import History
 from bot.history.store import dumps
+from bot.history.streaks import counted_runs
 from bot.model import LinkResult, Report, Source, Status
 
 NIGHT0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
@@ -35,25 +36,50 @@ def run_nights(statuses: list[Status]) -> History:
     return history
 
 
+def stamp(n: int) -> str:
+    return night(n).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @pytest.mark.parametrize(
-    ("statuses", "status", "runs", "failures", "failing_since_night"),
+    ("statuses", "status", "since_night", "failing_since_night"),
     [
-        ([Status.OK], "ok", 1, 0, None),
-        ([Status.OK, Status.BROKEN], "broken", 1, 1, 1),
-        ([Status.OK, Status.BROKEN, Status.BROKEN], "broken", 2, 2, 1),
-        ([Status.BROKEN, Status.ERROR, Status.BROKEN], "broken", 1, 3, 0),
-        ([Status.BROKEN, Status.OK], "ok", 1, 0, None),
-        ([Status.OK, Status.REDIRECTED], "redirected", 1, 0, None),
-        ([Status.BROKEN, Status.SKIPPED], "broken", 1, 1, 0),  # skipped proves nothing
-        ([Status.BROKEN] * 15, "broken", RUNS_CAP, RUNS_CAP, 0),
+        ([Status.OK], "ok", 0, None),
+        ([Status.OK, Status.BROKEN], "broken", 1, 1),
+        ([Status.OK, Status.BROKEN, Status.BROKEN], "broken", 1, 1),
+        ([Status.BROKEN, Status.ERROR, Status.BROKEN], "broken", 2, 0),
+        ([Status.BROKEN, Status.OK], "ok", 1, None),
+        ([Status.OK, Status.REDIRECTED], "redirected", 1, None),
+        ([Status.BROKEN, Status.SKIPPED], "broken", 0, 0),  # skipped proves nothing
+        ([Status.BROKEN] * 15, "broken", 0, 0),
     ],
 )
-def test_streaks(statuses: list[Status], status: str, runs: int, failures: int,
-                 failing_since_night: int | None) -> None:
+def test_streaks_are_kept_as_the_runs_they_began(
+        statuses: list[Status], status: str, since_night: int, failing_since_night: int | None
+) -> None:
     item = run_nights(statuses).urls[URL]
-    assert (item.status, item.runs, item.failures) == (status, runs, failures)
-    expected = None if failing_since_night is None else night(failing_since_night)
-    assert item.failing_since == (expected.strftime("%Y-%m-%dT%H:%M:%SZ") if expected else None)
+    assert (item.status, item.since) == (status, stamp(since_night))
+    expected = None if failing_since_night is None else stamp(failing_since_night)
+    assert item.failing_since == expected
+    assert "runs" not in item.to_json() and "failures" not in item.to_json()
+
+
+@pytest.mark.parametrize(
+    ("hours", "spacing", "runs"),
+    [
+        (0, 20, 1),
+        (2, 20, 1),  # a second run the same morning adds nothing
+        (19.9, 20, 1),
+        (20, 20, 2),
+        (24, 20, 2),
+        (26, 20, 2),  # the nightly plus a manual run two hours later: still two
+        (96, 20, 5),  # five nightly runs
+        (-1, 20, 1),  # a clock that went back counts the run once
+        (3, 0, 4),  # spacing 0 falls back to one hour
+    ],
+)
+def test_counted_runs_need_the_spacing_between_them(hours: float, spacing: float, runs: int
+                                                   ) -> None:
+    assert counted_runs(stamp(0), night(0) + timedelta(hours=hours), spacing) == runs
 
 
 def test_last_ok_is_the_reachable_spell_before_the_failure() -> None:
@@ -62,11 +88,33 @@ def test_last_ok_is_the_reachable_spell_before_the_failure() -> None:
     assert [m.status for m in item.recent] == ["ok", "broken"]
 
 
-def test_quiet_nights_fold_to_identical_bytes() -> None:
-    ok_forever = run_nights([Status.OK] * 3)
-    assert dumps(ok_forever) == dumps(run_nights([Status.OK] * 9))
-    long_broken = run_nights([Status.BROKEN] * 20)
-    assert dumps(long_broken) == dumps(fold(long_broken, report(link(Status.BROKEN)), night(30)))
+@pytest.mark.parametrize("status", [Status.OK, Status.BROKEN, Status.BLOCKED, Status.ERROR])
+def test_quiet_nights_fold_to_identical_bytes(status: Status) -> None:
+    assert dumps(run_nights([status] * 2)) == dumps(run_nights([status] * 9))
+    newly = run_nights([Status.OK, status])
+    assert dumps(newly) == dumps(fold(newly, report(link(status)), night(2)))
+
+
+def test_a_flapping_reason_is_no_news() -> None:
+    history = fold(History(), report(link(Status.ERROR, "timeout")), night(0))
+    again = fold(history, report(link(Status.ERROR, "http_503")), night(1))
+    assert dumps(again) == dumps(history) and again.urls[URL].reason == "timeout"
+
+
+OLD = {"schema_version": 1, "urls": {URL: {
+    "status": "blocked", "reason": "http_403", "since": "2026-10-20T03:00:00Z", "runs": 10,
+    "failing_since": "2026-10-20T03:00:00Z", "failures": 10, "last_ok": None,
+    "recent": [{"at": "2026-10-20T03:00:00Z", "status": "blocked"}], "etag": None,
+    "last_modified": None}}, "resources": {}}
+
+
+def test_an_old_file_with_counters_is_read_and_migrated() -> None:
+    history = History.from_json(OLD)
+    item = history.urls[URL]
+    assert (item.status, item.failing_since) == ("blocked", "2026-10-20T03:00:00Z")
+    once = fold(history, report(link(Status.BLOCKED, "http_403")), night(0))
+    assert '"runs"' not in dumps(once) and '"schema_version": 2' in dumps(once)
+    assert dumps(fold(once, report(link(Status.BLOCKED, "http_403")), night(1))) == dumps(once)
 
 
 def test_inconclusive_run_folds_nothing() -> None:

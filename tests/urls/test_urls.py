@@ -6,6 +6,7 @@ import pytest
 
 from bot.urls import (
     InvalidURL,
+    front_page_layout,
     host_key,
     is_deep,
     is_home_page,
@@ -167,3 +168,21 @@ def test_resolve_redirect(base: str, location: str, expected: str) -> None:
 def test_resolve_redirect_refuses_unusable_locations(location: str) -> None:
     with pytest.raises(InvalidURL):
         resolve_redirect("https://a.example/", location)
+
+
+@pytest.mark.parametrize(
+    ("original", "target", "layout"),
+    [
+        ("https://mlcourse.ai/", "https://mlcourse.ai/book/index.html", True),
+        ("https://docs.example.org/", "https://docs.example.org/en/latest/", True),
+        ("https://example.org", "https://www.example.org/start", True),
+        ("https://example.org/", "https://example.org/?lang=en", True),
+        ("https://example.org/", "https://other.org/book/", False),  # moved to another site
+        ("http://example.org/", "https://example.org/", False),  # https upgrade: a real fix
+        ("https://example.org/", "https://www.example.org/", False),  # the host's new spelling
+        ("https://example.org/old", "https://example.org/new", False),  # not a front page
+    ],
+)
+def test_a_front_page_leading_into_its_own_site_is_layout(original: str, target: str,
+                                                          layout: bool) -> None:
+    assert front_page_layout(original, target) is layout
