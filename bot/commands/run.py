@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.check.engine import check_links
 from bot.check.settings import CheckSettings, load_check_config
-from bot.commands.curate import adapter, context_from_env, texts_for
+from bot.commands.curate import adapter, context_from_env
 from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
@@ -22,8 +22,7 @@ from bot.curate.judge import outage_reason
 from bot.curate.pipeline import curate
 from bot.curate.plan import Action
 from bot.curate.settings import CurateSettings, load_curate_config
-from bot.extract.collect import links_from_inputs
-from bot.freshness.assess import assess, open_session
+from bot.freshness.assess import assess_spots, open_session
 from bot.freshness.record import freshness_to_json
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import FreshnessSettings, load_settings
@@ -33,7 +32,10 @@ from bot.history.model import History
 from bot.model import Link, Report
 from bot.report import gh_annotations
 from bot.report.files import REPORT_FILES, write_reports
-from bot.roadmap.load import load_roadmap
+from bot.sources.files import resolve_inputs
+from bot.sources.interface import SourceOfTruth
+from bot.sources.load import load_source
+from bot.sources.settings import load_source_config
 
 HELP = "the nightly job: check + freshness + history + curate"
 
@@ -41,7 +43,9 @@ Clock = Callable[[], datetime]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("roadmap", nargs="?", default="roadmap.yaml", metavar="FILE")
+    parser.add_argument("roadmap", nargs="*", default=[], metavar="FILE",
+                        help="roadmap.yaml, or Markdown files and globs (default: source.files "
+                        "of the config, else roadmap.yaml, else README.md)")
     parser.add_argument("--dry-run", action="store_true",
                         help="print every planned action; write no file and nothing on GitHub")
     parser.add_argument("--config", metavar="FILE")
@@ -64,6 +68,7 @@ class RunOptions:
     freshness: FreshnessSettings
     curate: CurateSettings
     context: Context
+    files: tuple[str, ...] = ()  # the source of truth's files; () means just `roadmap`
     dry_run: bool = False
     only_section: str | None = None
     only_urls: tuple[str, ...] = ()
@@ -71,6 +76,10 @@ class RunOptions:
     @property
     def partial(self) -> bool:
         return self.only_section is not None or bool(self.only_urls)
+
+    def source(self) -> SourceOfTruth:
+        """roadmap.yaml or Markdown lists: the stages below get the same interface from both."""
+        return load_source(self.files or (self.roadmap,), self.curate)
 
 
 def select(links: list[Link], options: RunOptions) -> list[Link]:
@@ -89,7 +98,7 @@ def select(links: list[Link], options: RunOptions) -> list[Link]:
 
 async def check_and_assess(links: list[Link], history: History, options: RunOptions,
                            clock: Clock) -> tuple[Report, dict[str, dict[str, Any]] | None]:
-    report = await check_links(links, options.check, inputs=[options.roadmap],
+    report = await check_links(links, options.check, inputs=list(options.source().paths),
                                page_hook=scrape_page, validators=validators(history), clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
@@ -102,10 +111,11 @@ async def check_and_assess(links: list[Link], history: History, options: RunOpti
 async def freshness_of(options: RunOptions, report: Report, clock: Clock
                        ) -> dict[str, dict[str, Any]] | None:
     """The freshness records, or None if assessing failed: then no stale issue is touched."""
-    document = load_roadmap(options.roadmap)
+    spots = options.source().spots()
     try:
         async with open_session(options.freshness) as session:
-            records = await assess(document, report, options.freshness, session, clock().date())
+            records = await assess_spots(spots, report, options.freshness, session,
+                                         clock().date())
     except Exception as exc:  # a freshness bug must not cost the link issues or the history
         print(f"freshness failed ({type(exc).__name__}); stale issues are left as they are",
               file=sys.stderr)
@@ -134,7 +144,7 @@ def with_extras(report: Report, history: History, freshness: Mapping[str, Any] |
 def nightly(options: RunOptions, github: GitHubAdapter | None, clock: Clock,
             echo: Callable[[str], None] = print) -> tuple[Report, list[Action]]:
     """The whole run; with `dry_run` it reads everything and writes nothing."""
-    links = select(links_from_inputs([options.roadmap]), options)
+    links = select(options.source().links(), options)
     if options.dry_run:
         return _run_locked(options, links, github, clock, echo)
     with store.locked(options.history_path):
@@ -152,7 +162,7 @@ def _run_locked(options: RunOptions, links: list[Link], github: GitHubAdapter | 
         changed = store.save(options.history_path, history)
         echo(f"history {'updated' if changed else 'unchanged'}: {options.history_path}")
         write_reports(report, options.reports_dir, echo)
-    actions = curate(report, history, freshness, texts_for(options.curate, options.roadmap), now,
+    actions = curate(report, history, freshness, options.source(), now,
                      options.curate, options.context, github, dry_run=options.dry_run,
                      partial=options.partial, echo=echo)
     return report, actions
@@ -163,8 +173,10 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
     check = load_check_config(config)
     if args.allow_private:
         check = replace(check, allow_private=True)
+    files = resolve_inputs(args.roadmap, load_source_config(config))
     return RunOptions(
-        roadmap=args.roadmap, history_path=args.history, reports_dir=args.reports_dir,
+        roadmap=files[0], files=tuple(files), history_path=args.history,
+        reports_dir=args.reports_dir,
         check=check, freshness=load_settings(config, env.get("GITHUB_TOKEN")),
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),

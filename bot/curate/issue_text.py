@@ -30,7 +30,7 @@ HEADLINE = {
 CHECKLIST = {
     FindingKind.BROKEN: (
         "Open the link yourself and confirm it is gone",
-        "Replace the URL in roadmap.yaml (see suggestions) or remove the resource",
+        "Replace the URL in {file} (see suggestions) or remove the resource",
     ),
     FindingKind.MANUAL: (
         "Open the link in a browser: the bot could not get a clear answer for many nights",
@@ -38,11 +38,11 @@ CHECKLIST = {
     ),
     FindingKind.MOVED: (
         "Check that the new address is the same resource",
-        "Update the URL in roadmap.yaml",
+        "Update the URL in {file}",
     ),
     FindingKind.STALE: (
         "Look for a newer edition or a maintained alternative",
-        "Update or replace the resource in roadmap.yaml, or label this issue `{ignore}`",
+        "Update or replace the resource in {file}, or label this issue `{ignore}`",
     ),
 }
 
@@ -251,7 +251,8 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     parts += [
-        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in CHECKLIST[finding.kind]
+        f"- [ ] {item.format(ignore=settings.labels.ignore, file=finding.place.file)}"
+        for item in CHECKLIST[finding.kind]
     ]
     parts += [
         "",
