@@ -126,8 +126,7 @@ class MarkdownSource:
     def edit(self, fixes: tuple[Fix, ...]) -> tuple[tuple[Fix, ...], dict[str, str]]:
         """The fixes that every file they touch accepts, and the edited files. A fix whose
         edit a file refuses (an escaped URL, say) is left out rather than half made."""
-        refused = {fix.old for fix in fixes if not self._accepted(fix)}
-        applied = tuple(fix for fix in fixes if fix.old not in refused)
+        applied = tuple(fix for fix in fixes if self._accepted(fix))
         changes = {fix.old: fix.new for fix in applied}
         files = {}
         for path, text in self.texts.items():
@@ -137,17 +136,19 @@ class MarkdownSource:
         return applied, files
 
     def _accepted(self, fix: Fix) -> bool:
+        """Whether some file changes for `fix` and no file refuses it."""
         try:
-            for path, text in self.texts.items():
-                self._edited(path, text, {fix.old: fix.new})
+            edits = [self._edited(path, text, {fix.old: fix.new}) != text
+                     for path, text in self.texts.items()]
         except InputError:
             return False
-        return True
+        return any(edits)
 
     @staticmethod
     def _edited(path: str, text: str, changes: Mapping[str, str]) -> str:
         body = text.removeprefix(_BOM)
-        wanted = {old: new for old, new in changes.items() if old in body}
+        present = {link.url for link in markdown_links(body)}
+        wanted = {old: new for old, new in changes.items() if old in present}
         if not wanted:
             return text
         return text[: len(text) - len(body)] + edit_markdown(body, wanted, path)

@@ -179,22 +179,13 @@ async def test_check_mode_on_a_markdown_list(tmp_path: Path) -> None:
     assert not Context({"fail-on": "broken"}, {}, {}, outputs).should_run(fail_if)
 
 
-ROADMAP = """\
-title: Test Roadmap
-sections:
-  - number: "1"
-    title: Basics
-    items:
-      - label: Reading
-        resources:
-          - id: alpha-guide
-            title: Alpha Guide
-            kind: article
-            url: {moved}
-          - id: beta-course
-            title: Beta Course
-            kind: course
-            url: {ok}
+LIST = """\
+# Awesome
+
+- [Alpha]({moved}) - moved for good.
+- [Beta][beta] - fine.
+
+[beta]: <{ok}>
 """
 
 
@@ -209,14 +200,13 @@ def github() -> Iterator[FakeState]:
         yield state
 
 
-async def test_run_mode_opens_the_fixes_pr_and_keeps_the_history(tmp_path: Path,
+async def test_run_mode_on_a_markdown_list_opens_the_fixes_pr_and_keeps_the_history(tmp_path: Path,
                                                                  github: FakeState) -> None:
     async with SimWeb() as web:
         host = await web.add_host("alpha")
         new, ok = host.route("/new", Page("<title>A</title>")), host.route("/b", Page())
         old = host.route("/old", Redirect(new, 301))
-        files = {"roadmap.yaml": ROADMAP.format(moved=old, ok=ok),
-                 "roadmap-bot.yaml": FAST_CONFIG}
+        files = {"README.md": LIST.format(moved=old, ok=ok), ".roadmap-bot.yaml": FAST_CONFIG}
         github.seed(files)
         env = runner_env(tmp_path, GITHUB_REPOSITORY=github.full_name,
                          GITHUB_API_URL=github.base, GITHUB_SHA="main",
@@ -233,15 +223,15 @@ async def test_run_mode_opens_the_fixes_pr_and_keeps_the_history(tmp_path: Path,
         git(seed, "push", "-q", str(origin), "main", env=env)
         workspace = tmp_path / "workspace"
         git(tmp_path, "clone", "-q", str(origin), str(workspace), env=env)
-        inputs = {"mode": "run", "files": "roadmap.yaml", "token": github.token,
-                  "fail-on": "none"}
+        inputs = {"mode": "run", "files": "*.md", "token": github.token, "fail-on": "none"}
         night = await asyncio.to_thread(run_in_thread, inputs, workspace, tmp_path, env)
     step = night.step("Run roadmap-bot")
     assert step.returncode == 0, step.stderr + step.stdout
     assert not night.failed and night.outputs["redirected"] == "1"
     (pull,) = github.pulls.values()
     assert pull["head_ref"] == "roadmap-bot/fixes"
-    assert f"url: {new}" in (github.file_at("roadmap-bot/fixes", "roadmap.yaml") or "")
+    assert (github.file_at("roadmap-bot/fixes", "README.md") or "").splitlines()[2] == \
+        f"- [Alpha]({new}) - moved for good."
     saved = night.step("Save the history")
     assert saved.returncode == 0, saved.stderr
     history = git(origin, "show", "roadmap-bot-data:history.json", env=env)
