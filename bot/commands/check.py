@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+from contextlib import suppress
 from dataclasses import replace
 
 from bot.check.engine import check_links
@@ -13,10 +14,11 @@ from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
 from bot.configfile import DEFAULT_CONFIG, config_path
 from bot.errors import InputError, NotAvailableError
-from bot.extract.collect import links_from_inputs
+from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.model import Report
+from bot.prcheck import new_links
 from bot.report import FORMATS, Renderer, gh_annotations
 from bot.report.files import parse_formats, write_reports
 from bot.sources.files import resolve_inputs
@@ -45,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--config", metavar="FILE",
                         help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="check only links whose URL none of DIR's copies of the inputs has "
+                        "(a pull request's base checked out there); a file missing there is new")
     parser.add_argument("--deadline", type=float, metavar="SECONDS",
                         help="time limit for the whole run; unfinished links are error/deadline")
 
@@ -92,6 +97,19 @@ def formats_from_args(args: argparse.Namespace) -> tuple[str, ...]:
     return formats
 
 
+def baseline_urls(inputs: list[str], baseline: str) -> frozenset[str]:
+    """The URLs the inputs' baseline copies had, in any of them (a URL already listed was
+    checked every night already). An unreadable copy counts as empty: its links are checked
+    rather than waved through."""
+    known: set[str] = set()
+    for path in inputs:
+        base = os.path.join(baseline, path)
+        if path != "-" and os.path.isfile(base):
+            with suppress(InputError):
+                known.update(occurrence.url.strip() for occurrence in occurrences_of(base))
+    return frozenset(known)
+
+
 def renderer_for(name: str) -> Renderer:
     renderer = FORMATS.get(name)
     if renderer is None:
@@ -112,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
     renderer = renderer_for(formats[0])
     inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
     links = links_from_inputs(inputs, sys.stdin)
+    if args.baseline:
+        links = new_links(links, baseline_urls(inputs, args.baseline))
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(links), show) as progress:
         report: Report = asyncio.run(check_links(

@@ -38,7 +38,7 @@ class Context:
     """The expression contexts: inputs, github, runner, steps; and whether a step failed."""
 
     inputs: dict[str, str]
-    github: dict[str, str]
+    github: dict[str, Any]
     runner: dict[str, str]
     steps: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     failed: bool = False
@@ -136,7 +136,7 @@ def load_action(path: Path) -> dict[str, Any]:
 
 
 def run_action(action_file: Path, inputs: Mapping[str, str], *, workspace: Path, temp: Path,
-               env: Mapping[str, str], github: Mapping[str, str]) -> ActionRun:
+               env: Mapping[str, str], github: Mapping[str, Any]) -> ActionRun:
     """Run every step of the composite action at `action_file` in `workspace`."""
     action = load_action(action_file)
     given = {name: spec.get("default", "") for name, spec in action["inputs"].items()}

@@ -54,7 +54,7 @@ def test_a_composite_action_with_pinned_actions_and_bash_steps() -> None:
             assert re.match(r"\s*v\d", comment), f"no version comment: {step['uses']}"
         else:
             assert step["shell"] == "bash"
-    assert set(action["inputs"]) == {"files", "config", "mode", "dry-run", "token",
+    assert set(action["inputs"]) == {"files", "config", "mode", "changed-only", "dry-run", "token",
                                      "history-branch", "fail-on", "formats", "reports-dir",
                                      "upload-sarif", "python-version"}
     assert {"total", "ok", "broken", "report-json", "report-sarif"} <= set(action["outputs"])
@@ -239,3 +239,34 @@ async def test_run_mode_on_a_markdown_list_opens_the_fixes_pr_and_keeps_the_hist
     assert git(origin, "log", "--format=%s", "roadmap-bot-data", env=env).strip() == \
         "history: run 7"
     assert night.outputs["report-html"].endswith("index.html")
+
+
+async def test_changed_only_checks_what_the_pull_request_adds(tmp_path: Path) -> None:
+    async with SimWeb() as web:
+        host = await web.add_host("alpha")
+        old_gone = host.route("/old-gone", Page(status=404))
+        new_gone, new_ok = host.route("/new-gone", Page(status=404)), host.route("/new", Page())
+        env = runner_env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+                         GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid")
+        origin, seed = tmp_path / "origin.git", tmp_path / "seed"
+        git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin), env=env)
+        git(tmp_path, "init", "-q", "-b", "main", str(seed), env=env)
+        (seed / ".roadmap-bot.yaml").write_text(FAST_CONFIG)
+        (seed / "README.md").write_text(f"# List\n\n- [Old]({old_gone})\n")
+        git(seed, "add", ".", env=env)
+        git(seed, "commit", "-qm", "base", env=env)
+        base = git(seed, "rev-parse", "HEAD", env=env).strip()
+        (seed / "README.md").write_text(f"# List\n\n- [Old]({old_gone})\n- [New]({new_gone})\n"
+                                        f"- [Fine]({new_ok})\n")
+        git(seed, "commit", "-qam", "head", env=env)
+        git(seed, "push", "-q", str(origin), "main", env=env)
+        workspace = tmp_path / "workspace"
+        git(tmp_path, "clone", "-q", "--depth=1", f"file://{origin}", str(workspace), env=env)
+        run = await asyncio.to_thread(
+            run_action, ACTION, {"changed-only": "true", "files": "README.md"},
+            workspace=workspace, temp=tmp_path, env=env,
+            github={"run_id": "8", "event": {"pull_request": {"base": {"sha": base}}}})
+    step = run.step("Run roadmap-bot")
+    assert step.returncode == 0, step.stderr
+    assert (run.outputs["total"], run.outputs["broken"]) == ("2", "1")  # the old link is known
+    assert "::error file=README.md,line=4" in step.stdout and run.failed
