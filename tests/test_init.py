@@ -30,7 +30,7 @@ def test_into_an_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[s
         workflow = YAML(typ="safe").load((tmp_path / ".github/workflows" / name).read_text())
         (step,) = [s for s in workflow["jobs"]["links"]["steps"] if "roadmap" in s["uses"]]
         assert step["uses"] == f"marvelousmlops/mlops_roadmap_2024@{SHA}"
-        assert step["with"]["files"] == "README.md docs/**/*.md"
+        assert "files" not in step["with"]  # the config's source.files is the one place
 
 
 def test_existing_files_are_kept_and_nothing_is_written(tmp_path: Path,

@@ -36,9 +36,8 @@ def _quoted(pattern: str) -> str:
 
 
 def fill(text: str, patterns: Sequence[str], ref: str) -> str:
-    """A template with the action reference and the file patterns put in."""
+    """A template with the action reference and the file patterns (in the config) put in."""
     return (text.replace("__ACTION__", action_reference(ref))
-            .replace("__FILES__", _quoted(" ".join(patterns)))
             .replace("__FILES_YAML__", "\n".join(f"    - {_quoted(p)}" for p in patterns)))
 
 
