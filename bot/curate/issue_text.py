@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
-from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
+from bot.curate.model import LIST_LINK_PREFIX, Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
 
 WAYBACK = "https://web.archive.org/web/*/{url}"
@@ -102,7 +102,8 @@ def _line_link(place: Place, context: Context) -> str:
 
 
 def _resource(place: Place) -> str:
-    rid = f" (`{place.resource_id}`)" if place.resource_id else ""
+    shown = place.resource_id and not place.resource_id.startswith(LIST_LINK_PREFIX)
+    rid = f" (`{place.resource_id}`)" if shown else ""
     return f"{inline(place.resource) or '—'}{rid}"
 
 

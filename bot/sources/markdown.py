@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from bot.curate.markdown_edit import edit_markdown
-from bot.curate.model import Fix
+from bot.curate.model import LIST_LINK_PREFIX, Fix
 from bot.errors import InputError
 from bot.extract.markdown_links import MarkdownLink, markdown_links
 from bot.freshness.assess import Spot
@@ -42,7 +42,7 @@ def kind_for(url: str) -> Kind:
 def resource_id(link: MarkdownLink) -> str:
     """The stable id of a link occurrence: URL, nearest heading and text, not the line."""
     digest = hashlib.sha256(f"{link.url}\n{link.heading}\n{link.text}".encode()).hexdigest()
-    return f"md-{digest[:16]}"
+    return f"{LIST_LINK_PREFIX}{digest[:16]}"
 
 
 @dataclass(frozen=True, slots=True)

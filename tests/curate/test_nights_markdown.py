@@ -133,6 +133,7 @@ async def test_an_awesome_list_over_several_nights(awesome: World) -> None:
     assert f"[README\\.md line {line}]" in beta["body"]  # escaped: no autolinked file name
     assert f"https://github.com/owner/repo/blob/main/README.md#L{line}" in beta["body"]
     assert "- **Section:** Guides" in beta["body"]
+    assert "- **Resource:** Beta Course\n" in beta["body"]  # the hashed id is not shown
     assert "Replace the URL in README.md" in beta["body"]
 
     # Lines move (a maintainer adds an intro) and another link breaks in three places.
@@ -158,3 +159,13 @@ async def test_an_awesome_list_over_several_nights(awesome: World) -> None:
     states = {issue["title"]: issue["state"] for issue in world.issues()}
     assert states == {"Broken link: Beta Course": "closed", "Broken link: Alpha Guide": "open"}
     assert len(world.github.pulls) == 1 and len(world.issues()) == 2
+
+    # The broken link leaves the list: its issue closes, saying so.
+    for path in FILES:
+        text = (world.root / path).read_text()
+        (world.root / path).write_text("".join(line for line in text.splitlines(True)
+                                               if urls["alpha"] not in line))
+    await night(world, 5)
+    alpha_issue = next(i for i in world.issues() if i["title"] == "Broken link: Alpha Guide")
+    assert alpha_issue["state"] == "closed"
+    assert "no longer in the list" in world.github.comments[alpha_issue["number"]][-1]["body"]
