@@ -126,29 +126,38 @@ class MarkdownSource:
     def edit(self, fixes: tuple[Fix, ...]) -> tuple[tuple[Fix, ...], dict[str, str]]:
         """The fixes that every file they touch accepts, and the edited files. A fix whose
         edit a file refuses (an escaped URL, say) is left out rather than half made."""
-        applied = tuple(fix for fix in fixes if self._accepted(fix))
-        changes = {fix.old: fix.new for fix in applied}
-        files = {}
-        for path, text in self.texts.items():
-            edited = self._edited(path, text, changes)
-            if edited != text:
-                files[path] = edited
-        return applied, files
+        present = {link.url for _, link in self.occurrences()}
+        wanted = tuple(fix for fix in fixes if fix.old in present)
+        try:
+            return wanted, self._edit_all(wanted)
+        except InputError:  # some file refuses some fix: keep the others
+            applied = tuple(fix for fix in wanted if self._accepted(fix))
+        try:
+            return applied, self._edit_all(applied)
+        except InputError:  # accepted one by one, refused together: propose nothing
+            return (), {}
 
     def _accepted(self, fix: Fix) -> bool:
-        """Whether some file changes for `fix` and no file refuses it."""
         try:
-            edits = [self._edited(path, text, {fix.old: fix.new}) != text
-                     for path, text in self.texts.items()]
+            self._edit_all((fix,))
         except InputError:
             return False
-        return any(edits)
+        return True
+
+    def _edit_all(self, fixes: tuple[Fix, ...]) -> dict[str, str]:
+        """Each file with the fixes made one after the other, each edit proven."""
+        files = {}
+        for path, text in self.texts.items():
+            edited = text
+            for fix in fixes:
+                edited = self._edited(path, edited, fix)
+            if edited != text:
+                files[path] = edited
+        return files
 
     @staticmethod
-    def _edited(path: str, text: str, changes: Mapping[str, str]) -> str:
+    def _edited(path: str, text: str, fix: Fix) -> str:
         body = text.removeprefix(_BOM)
-        present = {link.url for link in markdown_links(body)}
-        wanted = {old: new for old, new in changes.items() if old in present}
-        if not wanted:
+        if fix.old not in {link.url for link in markdown_links(body)}:
             return text
-        return text[: len(text) - len(body)] + edit_markdown(body, wanted, path)
+        return text[: len(text) - len(body)] + edit_markdown(body, {fix.old: fix.new}, path)

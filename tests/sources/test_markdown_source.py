@@ -101,3 +101,8 @@ def test_load_source_by_the_files(tmp_path: Path) -> None:
         (tmp_path / "bad.md").write_bytes(b"ok\n\xff\n")
         load_source([str(tmp_path / "bad.md")], settings)
     assert info.value.line == 2
+
+
+def test_a_fix_for_a_url_no_file_links_to_is_not_proposed() -> None:
+    markdown = MarkdownSource({"a.md": "[x](https://a.example/)\nhttps://b.example/ in `code`\n"})
+    assert markdown.edit((fix("https://c.example/", "https://d.example/"),)) == ((), {})
