@@ -79,10 +79,16 @@ def _shape(tokens: Sequence[Token]) -> list[tuple[object, ...]]:
 
 def _same_text_where_not_a_url(before: Sequence[Token], after: Sequence[Token],
                                changes: Mapping[str, str]) -> bool:
-    """Text pieces are byte-identical, except a piece that is exactly a changed URL."""
+    """Text pieces are byte-identical, except a piece that is exactly a changed URL (a bare
+    URL) and an autolink's text (its URL, which the link comparison already checked)."""
     def pieces(tokens: Sequence[Token]) -> list[str]:
-        return [child.content for token in tokens for child in token.children or ()
-                if child.type == "text"]
+        found, in_autolink = [], False
+        for child in (child for token in tokens for child in token.children or ()):
+            if child.type in ("link_open", "link_close"):
+                in_autolink = child.type == "link_open" and child.markup == "autolink"
+            elif child.type == "text" and not in_autolink:
+                found.append(child.content)
+        return found
     olds, news = pieces(before), pieces(after)
     return len(olds) == len(news) and all(
         a == b or changes.get(a) == b for a, b in zip(olds, news, strict=True))

@@ -148,4 +148,6 @@ def _link(walk: _Walk, opened: Token, text: str, first: int, last: int, line: in
         url, where = walk.definitions[str(label)]
         walk.add(url, where, text, LinkForm.REFERENCE)
         return
+    if opened.markup == "autolink":  # its text is the URL (markdown-it shows it decoded)
+        text = href
     walk.add(href, line_of(walk.lines, href.strip(), first, last, line), text, LinkForm.INLINE)
