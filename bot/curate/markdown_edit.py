@@ -50,6 +50,15 @@ def _replace_in_line(line: str, old: str, new: str) -> str:
     return line
 
 
+def _as_written(url: str, new: str) -> list[tuple[str, str]]:
+    """The ways a URL is written: as is, and with `&` as `&amp;` (raw HTML, entities), each
+    with the new URL written the same way."""
+    forms = [(url, new)]
+    if "&" in url and "&amp;" not in url:
+        forms.append((url.replace("&", "&amp;"), new.replace("&", "&amp;")))
+    return forms
+
+
 def _reads_as_expected(before: Sequence[MarkdownLink], after: Sequence[MarkdownLink],
                        changes: Mapping[str, str]) -> bool:
     """Every link is where and what it was, with the new URL; its text is unchanged, except
@@ -104,7 +113,9 @@ def edit_markdown(text: str, changes: Mapping[str, str], path: str) -> str:
     targets = {(link.url, link.line) for link in links if link.url in changes}
     lines = text.splitlines(keepends=True)
     for url, line in sorted(targets, key=lambda pair: pair[1]):
-        edited = _replace_in_line(lines[line - 1], url, changes[url])
+        edited = lines[line - 1]
+        for written, new in _as_written(url, changes[url]):
+            edited = _replace_in_line(edited, written, new)
         if edited == lines[line - 1]:
             raise InputError(f"cannot find the URL as written: {url}", path, line)
         lines[line - 1] = edited
