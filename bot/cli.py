@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "event)",
     "check_changed": "check only the links that differ between two versions of roadmap.yaml "
     "(for PRs)",
+    "init": "write a nightly and a pull-request workflow and a commented roadmap-bot.yaml",
 }
 
 EXIT_OK = 0

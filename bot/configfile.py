@@ -13,13 +13,30 @@ from bot import yamltree
 from bot.errors import ConfigError, InputError
 
 DEFAULT_CONFIG = "roadmap-bot.yaml"
+# The names looked for at the repository root, in this order; a dot-file keeps the root of a
+# list repository tidy.
+CONFIG_NAMES = (DEFAULT_CONFIG, ".roadmap-bot.yaml")
+
+
+def discover_config(root: str = ".") -> str | None:
+    """The config file at `root` (a path as given, joined to `root`), None when there is none.
+
+    Both names present is an error: which one wins would be a guess.
+    """
+    found = [name for name in CONFIG_NAMES if os.path.isfile(os.path.join(root, name))]
+    if len(found) > 1:
+        raise ConfigError(f"both {found[0]} and {found[1]} exist: keep one",
+                          os.path.normpath(os.path.join(root, found[1])))
+    if not found:
+        return None
+    return found[0] if root == "." else os.path.join(root, found[0])
 
 
 def config_path(given: str | None) -> str | None:
-    """The config file a command uses: the one named, else ./roadmap-bot.yaml if it exists."""
+    """The config file a command uses: the one named, else the one discovered at the root."""
     if given is not None:
         return given
-    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
+    return discover_config()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Pull-request checks: which links of roadmap.yaml a change added or changed (pure; no network).
+"""Pull-request checks: which links a change added or changed (pure; no network).
 
 A link counts as changed when its exact URL text is in the head's roadmap but nowhere in the
 base's: an edited URL is a new URL, a moved or re-indented one is not, and a URL that was
@@ -56,6 +56,11 @@ def links_changed(old_text: str, new_text: str) -> list[str]:
     known = base_urls(old_text)
     fresh = [url for url in resource_urls(parse_yaml(HEAD_NAME, new_text)) if url not in known]
     return list(dict.fromkeys(fresh))
+
+
+def new_links(links: Iterable[Link], known: frozenset[str]) -> list[Link]:
+    """The links whose URL the base did not have (any file kind: the check's `--baseline`)."""
+    return [link for link in links if link.url not in known]
 
 
 def select(occurrences: Iterable[Occurrence], urls: Sequence[str]) -> list[Link]:

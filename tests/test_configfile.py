@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.configfile import config_path, read_section
+from bot.configfile import config_path, discover_config, read_section
 from bot.errors import ConfigError
 
 
@@ -50,3 +50,27 @@ def test_default_file_only_when_present(tmp_path: Path, monkeypatch: pytest.Monk
     assert config_path("other.yaml") == "other.yaml"
     write(tmp_path, "check: {}\n")
     assert config_path(None) == "roadmap-bot.yaml"
+
+
+@pytest.mark.parametrize("names", [["roadmap-bot.yaml"], [".roadmap-bot.yaml"]])
+def test_either_name_is_discovered_at_the_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               names: list[str]) -> None:
+    for name in names:
+        (tmp_path / name).write_text("check: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert config_path(None) == names[0]
+    assert discover_config(str(tmp_path)) == str(tmp_path / names[0])
+
+
+def test_a_directory_of_that_name_is_not_a_config(tmp_path: Path) -> None:
+    (tmp_path / ".roadmap-bot.yaml").mkdir()
+    assert discover_config(str(tmp_path)) is None
+
+
+def test_both_names_at_once_is_a_located_error(tmp_path: Path) -> None:
+    for name in ("roadmap-bot.yaml", ".roadmap-bot.yaml"):
+        (tmp_path / name).write_text("check: {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        discover_config(str(tmp_path))
+    assert info.value.located() == (f"{tmp_path / '.roadmap-bot.yaml'}: both roadmap-bot.yaml "
+                                    "and .roadmap-bot.yaml exist: keep one")

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+from contextlib import suppress
 from dataclasses import replace
 
 from bot.check.engine import check_links
@@ -13,12 +14,16 @@ from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
 from bot.configfile import DEFAULT_CONFIG, config_path
 from bot.errors import InputError, NotAvailableError
-from bot.extract.collect import links_from_inputs
+from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import load_settings
 from bot.model import Report
+from bot.prcheck import new_links
 from bot.report import FORMATS, Renderer, gh_annotations
+from bot.report.files import parse_formats, write_reports
+from bot.sources.files import resolve_inputs
+from bot.sources.settings import load_source_config
 from bot.verify.settings import load_verify_config
 from bot.verify.stage import verify
 
@@ -26,9 +31,15 @@ HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="*", metavar="INPUT", default=["roadmap.yaml"])
-    parser.add_argument("--format", default="json", choices=["json", "markdown", "sarif", "html"])
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", default=[],
+                        help="files or globs (default: `source.files` of the config, else "
+                        "roadmap.yaml, else README.md)")
+    parser.add_argument("--format", default="json", metavar="{json,markdown,sarif,html}",
+                        help="the report's format; with --reports-dir, a list (json,markdown)")
     parser.add_argument("--output", metavar="PATH")
+    parser.add_argument("--reports-dir", metavar="DIR",
+                        help="write each --format to DIR (latest.json, latest.md, latest.sarif, "
+                        "index.html) instead of --output")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: config, else 64)")
     parser.add_argument("--per-host", type=int, metavar="N",
@@ -39,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument("--config", metavar="FILE",
                         help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="check only links whose URL none of DIR's copies of the inputs has "
+                        "(a pull request's base checked out there); a file missing there is new")
     parser.add_argument("--deadline", type=float, metavar="SECONDS",
                         help="time limit for the whole run; unfinished links are error/deadline")
     parser.add_argument("--no-verify", action="store_true",
@@ -80,6 +94,28 @@ def _positive(flag: str, value: float) -> float:
     return value
 
 
+def formats_from_args(args: argparse.Namespace) -> tuple[str, ...]:
+    formats = parse_formats(args.format)
+    if len(formats) > 1 and not args.reports_dir:
+        raise InputError("several formats need --reports-dir")
+    if args.reports_dir and args.output:
+        raise InputError("give --output or --reports-dir, not both")
+    return formats
+
+
+def baseline_urls(inputs: list[str], baseline: str) -> frozenset[str]:
+    """The URLs the inputs' baseline copies had, in any of them (a URL already listed was
+    checked every night already). An unreadable copy counts as empty: its links are checked
+    rather than waved through."""
+    known: set[str] = set()
+    for path in inputs:
+        base = os.path.join(baseline, path)
+        if path != "-" and os.path.isfile(base):
+            with suppress(InputError):
+                known.update(occurrence.url.strip() for occurrence in occurrences_of(base))
+    return frozenset(known)
+
+
 def renderer_for(name: str) -> Renderer:
     renderer = FORMATS.get(name)
     if renderer is None:
@@ -105,17 +141,25 @@ async def _verified(report: Report, settings: CheckSettings, config: str | None)
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    renderer = renderer_for(args.format)
-    links = links_from_inputs(args.inputs, sys.stdin)
+    formats = formats_from_args(args)
+    renderer = renderer_for(formats[0])
+    inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
+    links = links_from_inputs(inputs, sys.stdin)
+    if args.baseline:
+        links = new_links(links, baseline_urls(inputs, args.baseline))
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(links), show) as progress:
         report: Report = asyncio.run(check_links(
-            links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
+            links, settings, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
     if not args.no_verify:
         report = asyncio.run(_verified(report, settings, config_path(args.config)))
-    write_report(renderer(report), args.output)
-    if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
+    if args.reports_dir:
+        write_reports(report, args.reports_dir, print, formats)
+    else:
+        write_report(renderer(report), args.output)
+    to_file = bool(args.output or args.reports_dir)
+    if to_file and os.environ.get("GITHUB_ACTIONS") == "true":
         # Annotations go to stdout, so only when stdout does not carry the report itself.
         sys.stdout.write(gh_annotations.render(report))
     print_summary(report, rich_output=show)

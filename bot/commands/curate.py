@@ -13,6 +13,9 @@ from bot.curate.pipeline import Texts, curate
 from bot.curate.settings import CurateSettings, load_curate_config
 from bot.history import store
 from bot.report import json_report
+from bot.sources.files import resolve_inputs
+from bot.sources.load import load_source
+from bot.sources.settings import load_source_config
 
 HELP = "open, update and close GitHub issues and the fixes PR from a report"
 
@@ -24,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print every planned action; write nothing")
     parser.add_argument("--config", metavar="FILE")
     parser.add_argument("--history", metavar="FILE", default=store.DEFAULT_PATH)
+    parser.add_argument("inputs", nargs="*", metavar="FILE",
+                        help="the source of truth: roadmap.yaml, or Markdown files and globs "
+                        "(default: source.files of the config, else roadmap.yaml, else README.md)")
 
 
 def github_from_env(env: Mapping[str, str], settings: CurateSettings) -> GitHubSettings | None:
@@ -54,7 +60,8 @@ def read_optional(path: str) -> str | None:
 def texts_for(settings: CurateSettings, roadmap_path: str | None = None) -> Texts:
     roadmap = roadmap_path or settings.roadmap_path
     readme = os.path.join(os.path.dirname(roadmap), os.path.basename(settings.readme_path))
-    return Texts(read_optional(roadmap), read_optional(readme))
+    return Texts(read_optional(roadmap), read_optional(readme), settings.roadmap_path,
+                 settings.readme_path)
 
 
 def adapter(env: Mapping[str, str], settings: CurateSettings) -> GitHubAdapter | None:
@@ -66,10 +73,12 @@ def adapter(env: Mapping[str, str], settings: CurateSettings) -> GitHubAdapter |
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_curate_config(config_path(args.config))
+    config = config_path(args.config)
+    settings = load_curate_config(config)
+    source = load_source(resolve_inputs(args.inputs, load_source_config(config)), settings)
     report = json_report.load(args.report)
     history = store.load(args.history)
     freshness = report.extra.get("freshness")
-    curate(report, history, freshness, texts_for(settings), report.generated_at, settings,
+    curate(report, history, freshness, source, report.generated_at, settings,
            context_from_env(os.environ), adapter(os.environ, settings), dry_run=args.dry_run)
     return 0

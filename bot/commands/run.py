@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.check.engine import check_links
 from bot.check.settings import CheckSettings, load_check_config
-from bot.commands.curate import adapter, context_from_env, texts_for
+from bot.commands.curate import adapter, context_from_env
 from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
@@ -23,9 +23,7 @@ from bot.curate.judge import outage_reason
 from bot.curate.pipeline import curate
 from bot.curate.plan import Action
 from bot.curate.settings import CurateSettings, load_curate_config
-from bot.extract.collect import links_from_inputs
-from bot.fileio import atomic_write_text
-from bot.freshness.assess import assess, open_session
+from bot.freshness.assess import assess_spots, open_session
 from bot.freshness.record import freshness_to_json
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import FreshnessSettings, load_settings
@@ -33,22 +31,25 @@ from bot.history import store
 from bot.history.fold import FAILING, fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
-from bot.report import FORMATS, gh_annotations
-from bot.roadmap.load import load_roadmap
+from bot.report import gh_annotations
+from bot.report.files import REPORT_FILES, write_reports
+from bot.sources.files import resolve_inputs
+from bot.sources.interface import SourceOfTruth
+from bot.sources.load import load_source
+from bot.sources.settings import load_source_config
 from bot.verify.settings import VerifySettings, load_verify_config
 from bot.verify.stage import Verified, verify
 
 HELP = "the nightly job: check + freshness + history + curate"
 
-# Report files written each run, by format name; a format not registered is skipped.
-REPORT_FILES = {"json": "latest.json", "markdown": "latest.md", "sarif": "latest.sarif",
-                "html": "index.html"}
 Clock = Callable[[], datetime]
 VERIFY_OFF = VerifySettings(enabled=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("roadmap", nargs="?", default="roadmap.yaml", metavar="FILE")
+    parser.add_argument("roadmap", nargs="*", default=[], metavar="FILE",
+                        help="roadmap.yaml, or Markdown files and globs (default: source.files "
+                        "of the config, else roadmap.yaml, else README.md)")
     parser.add_argument("--dry-run", action="store_true",
                         help="print every planned action; write no file and nothing on GitHub")
     parser.add_argument("--config", metavar="FILE")
@@ -71,6 +72,7 @@ class RunOptions:
     freshness: FreshnessSettings
     curate: CurateSettings
     context: Context
+    files: tuple[str, ...] = ()  # the source of truth's files; () means just `roadmap`
     dry_run: bool = False
     only_section: str | None = None
     only_urls: tuple[str, ...] = ()
@@ -81,6 +83,10 @@ class RunOptions:
     @property
     def partial(self) -> bool:
         return self.only_section is not None or bool(self.only_urls)
+
+    def source(self) -> SourceOfTruth:
+        """roadmap.yaml or Markdown lists: the stages below get the same interface from both."""
+        return load_source(self.files or (self.roadmap,), self.curate)
 
 
 def select(links: list[Link], options: RunOptions) -> list[Link]:
@@ -109,7 +115,7 @@ class Checked:
 
 async def check_and_assess(links: list[Link], history: History, options: RunOptions,
                            clock: Clock) -> Checked:
-    report = await check_links(links, options.check, inputs=[options.roadmap],
+    report = await check_links(links, options.check, inputs=list(options.source().paths),
                                page_hook=scrape_page, validators=validators(history), clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
@@ -134,10 +140,11 @@ async def second_opinions(report: Report, history: History, options: RunOptions)
 async def freshness_of(options: RunOptions, report: Report, clock: Clock
                        ) -> dict[str, dict[str, Any]] | None:
     """The freshness records, or None if assessing failed: then no stale issue is touched."""
-    document = load_roadmap(options.roadmap)
+    spots = options.source().spots()
     try:
         async with open_session(options.freshness) as session:
-            records = await assess(document, report, options.freshness, session, clock().date())
+            records = await assess_spots(spots, report, options.freshness, session,
+                                         clock().date())
     except Exception as exc:  # a freshness bug must not cost the link issues or the history
         print(f"freshness failed ({type(exc).__name__}); stale issues are left as they are",
               file=sys.stderr)
@@ -173,25 +180,10 @@ def unverified_since(report: Report, history: History) -> dict[str, str]:
     return found
 
 
-def write_reports(report: Report, reports_dir: str, echo: Callable[[str], None]) -> None:
-    for name, filename in REPORT_FILES.items():
-        renderer = FORMATS.get(name)
-        if renderer is None:
-            continue
-        try:
-            text = renderer(report)
-        except Exception as exc:  # a broken dashboard must not stop the issues and the PR
-            if name == "json":
-                raise
-            echo(f"could not render the {name} report: {type(exc).__name__}: {exc}")
-            continue
-        atomic_write_text(os.path.join(reports_dir, filename), text)
-
-
 def nightly(options: RunOptions, github: GitHubAdapter | None, clock: Clock,
             echo: Callable[[str], None] = print) -> tuple[Report, list[Action]]:
     """The whole run; with `dry_run` it reads everything and writes nothing."""
-    links = select(links_from_inputs([options.roadmap]), options)
+    links = select(options.source().links(), options)
     if options.dry_run:
         return _run_locked(options, links, github, clock, echo)
     with store.locked(options.history_path):
@@ -212,7 +204,7 @@ def _run_locked(options: RunOptions, links: list[Link], github: GitHubAdapter | 
         changed = store.save(options.history_path, history)
         echo(f"history {'updated' if changed else 'unchanged'}: {options.history_path}")
         write_reports(report, options.reports_dir, echo)
-    actions = curate(report, history, freshness, texts_for(options.curate, options.roadmap), now,
+    actions = curate(report, history, freshness, options.source(), now,
                      options.curate, options.context, github, dry_run=options.dry_run,
                      partial=options.partial, echo=echo)
     return report, actions
@@ -237,8 +229,10 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
     check = load_check_config(config)
     if args.allow_private:
         check = replace(check, allow_private=True)
+    files = resolve_inputs(args.roadmap, load_source_config(config))
     return RunOptions(
-        roadmap=args.roadmap, history_path=args.history, reports_dir=args.reports_dir,
+        roadmap=files[0], files=tuple(files), history_path=args.history,
+        reports_dir=args.reports_dir,
         check=check, freshness=load_settings(config, env.get("GITHUB_TOKEN")),
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),

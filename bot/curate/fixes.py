@@ -209,16 +209,19 @@ def plan_fixes(
     freshness: Mapping[str, Mapping[str, Any]] | None,
     settings: CurateSettings,
     rejected: Iterable[str] = (),
+    owns: Callable[[str], bool] | None = None,
 ) -> tuple[Fix, ...]:
-    """Every fix for URLs of roadmap.yaml that are not broken, minus the rejected ones."""
+    """Every fix for URLs of the source of truth (`owns` its files; default roadmap.yaml)
+    that are not broken, minus the rejected ones."""
     if report.inconclusive:
         return ()
     by_url = {result.url: result for result in report.links}
     refused = frozenset(rejected)
     fixes = []
+    owned = owns or (lambda file: file.endswith(settings.roadmap_path))
     for result in report.links:
-        in_roadmap = any(s.file.endswith(settings.roadmap_path) for s in result.sources)
-        if not in_roadmap or settings.ignored(result.url):
+        in_source = any(owned(s.file) for s in result.sources)
+        if not in_source or settings.ignored(result.url):
             continue
         if result.status is Status.BROKEN:
             continue  # a broken link needs a person, not a cleaner URL

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from bot.curate.escape import cap, code, inline, link
 from bot.curate.fingerprint import DIGEST_KEY, OPEN, fingerprint_marker, state_marker
-from bot.curate.model import Finding, FindingKind, LinkEvidence, Place
+from bot.curate.model import LIST_LINK_PREFIX, Finding, FindingKind, LinkEvidence, Place
 from bot.curate.settings import CurateSettings
 from bot.model import Hop, Opinion, Verification, Via
 
@@ -31,7 +31,7 @@ HEADLINE = {
 CHECKLIST = {
     FindingKind.BROKEN: (
         "Open the link yourself and confirm it is gone",
-        "Replace the URL in roadmap.yaml (see suggestions) or remove the resource",
+        "Replace the URL in {file} (see suggestions) or remove the resource",
     ),
     FindingKind.MANUAL: (
         "Open the link in a browser: the bot could not get a clear answer for many nights",
@@ -39,11 +39,11 @@ CHECKLIST = {
     ),
     FindingKind.MOVED: (
         "Check that the new address is the same resource",
-        "Update the URL in roadmap.yaml",
+        "Update the URL in {file}",
     ),
     FindingKind.STALE: (
         "Look for a newer edition or a maintained alternative",
-        "Update or replace the resource in roadmap.yaml, or label this issue `{ignore}`",
+        "Update or replace the resource in {file}, or label this issue `{ignore}`",
     ),
 }
 
@@ -123,7 +123,8 @@ def _line_link(place: Place, context: Context) -> str:
 
 
 def _resource(place: Place) -> str:
-    rid = f" (`{place.resource_id}`)" if place.resource_id else ""
+    shown = place.resource_id and not place.resource_id.startswith(LIST_LINK_PREFIX)
+    rid = f" (`{place.resource_id}`)" if shown else ""
     return f"{inline(place.resource) or '—'}{rid}"
 
 
@@ -289,7 +290,8 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
         "",
     ]
     parts += [
-        f"- [ ] {item.format(ignore=settings.labels.ignore)}" for item in checklist(finding)
+        f"- [ ] {item.format(ignore=settings.labels.ignore, file=finding.place.file)}"
+        for item in checklist(finding)
     ]
     parts += [
         "",

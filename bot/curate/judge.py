@@ -203,14 +203,15 @@ def _replacement(record: Mapping[str, Any]) -> str | None:
 
 
 def stale_findings(
-    freshness: Freshness, settings: CurateSettings, lines: Mapping[str, int]
+    freshness: Freshness, settings: CurateSettings, lines: Mapping[str, int],
+    files: Mapping[str, str] | None = None,
 ) -> Iterable[Finding]:
     for rid, record in freshness.items():
         url = record.get("url")
         if record.get("verdict") not in STALE_VERDICTS or (url and settings.ignored(url)):
             continue
         place = Place(
-            file=settings.roadmap_path,
+            file=(files or {}).get(rid, settings.roadmap_path),
             line=lines.get(rid),
             section=record.get("section"),
             resource=record.get("title"),
@@ -303,18 +304,20 @@ def judge(
     *,
     partial: bool = False,
     lines: Mapping[str, int] | None = None,
+    files: Mapping[str, str] | None = None,
 ) -> Judgement:
     """Findings for this run; `history` must already hold this run (fold first).
 
     An unhealthy run yields no findings and proves nothing healthy: nothing gets acted on.
-    `lines` (resource id -> its line in roadmap.yaml) places the freshness findings.
+    `lines` (resource id -> its line in roadmap.yaml) places the freshness findings;
+    `files` names the file of those not in roadmap.yaml (a Markdown list's links).
     """
     reason = outage_reason(report, settings)
     if reason is not None:
         return Judgement(inconclusive_reason=reason)
     found = [
         *link_findings(report, history, now, settings),
-        *stale_findings(freshness or {}, settings, lines or {}),
+        *stale_findings(freshness or {}, settings, lines or {}, files or {}),
     ]
     reachable, fresh = health(report, freshness)
     unverified = unverified_findings(report, history, now, settings)

@@ -131,6 +131,11 @@ class Judgement:
     vouched: frozenset[str] = frozenset()  # keys whose link a second opinion saw alive
 
 
+# Ids of a Markdown list's links (a hash, see sources/markdown.py): nothing to show a reader,
+# and such a link leaves "the list", not roadmap.yaml.
+LIST_LINK_PREFIX = "md-"
+
+
 def finding_key(resource_id: str | None, url: str | None) -> str:
     """The fingerprint key: the resource id, or a hash of the URL for plain documents."""
     if resource_id:

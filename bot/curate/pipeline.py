@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.curate.apply import apply, failed_night
 from bot.curate.dashboard import UNVERIFIED, Box, View, dashboard_of, ticked
@@ -28,37 +28,63 @@ from bot.roadmap.load import load_roadmap_text
 from bot.roadmap.render import render_roadmap, splice
 
 
+class Editable(Protocol):
+    """The source of truth as curation sees it: roadmap.yaml (`Texts`) or a Markdown list."""
+
+    def owns(self, file: str) -> bool:
+        """Whether a report source's file is one the fixes PR edits."""
+        ...
+
+    def resource_lines(self) -> Mapping[str, int]:
+        """Resource id -> its line, for the issues' links to resources without a link."""
+        ...
+
+    def resource_files(self) -> Mapping[str, str]:
+        """Resource id -> its file, where it is not the roadmap."""
+        ...
+
+    def edit(self, fixes: tuple[Fix, ...]) -> tuple[tuple[Fix, ...], dict[str, str]]:
+        """The fixes it could make (proven) and the edited files, path -> text."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
-    """The working-tree texts the fixes PR edits (None when the file is not there)."""
+    """roadmap.yaml and README.md as in the working tree (None when the file is not there)."""
 
     roadmap: str | None = None
     readme: str | None = None
+    roadmap_path: str = "roadmap.yaml"  # their paths in the repository
+    readme_path: str = "README.md"
 
+    def owns(self, file: str) -> bool:
+        return file.endswith(self.roadmap_path)
 
-def fixed_files(texts: Texts, fixes: tuple[Fix, ...], settings: CurateSettings) -> dict[str, str]:
-    """roadmap.yaml with the fixes spliced in, and README.md re-rendered from it."""
-    if not fixes or texts.roadmap is None:
-        return {}
-    path = settings.roadmap_path
-    edited = edit_urls(texts.roadmap, {fix.old: fix.new for fix in fixes}, path)
-    files = {path: edited}
-    if texts.readme is not None:
-        roadmap = load_roadmap_text(path, edited).roadmap
-        # A README without the roadmap markers is not the bot's to rewrite.
-        with suppress(InputError):
-            files[settings.readme_path] = splice(texts.readme, render_roadmap(roadmap),
-                                                 settings.readme_path)
-    return files
+    def edit(self, fixes: tuple[Fix, ...]) -> tuple[tuple[Fix, ...], dict[str, str]]:
+        """roadmap.yaml with the fixes spliced in, and README.md re-rendered from it."""
+        if not fixes or self.roadmap is None:
+            return fixes, {}
+        path = self.roadmap_path
+        edited = edit_urls(self.roadmap, {fix.old: fix.new for fix in fixes}, path)
+        files = {path: edited}
+        if self.readme is not None:
+            roadmap = load_roadmap_text(path, edited).roadmap
+            # A README without the roadmap markers is not the bot's to rewrite.
+            with suppress(InputError):
+                files[self.readme_path] = splice(self.readme, render_roadmap(roadmap),
+                                                 self.readme_path)
+        return fixes, files
 
+    def resource_lines(self) -> Mapping[str, int]:
+        """Resource id -> its line in roadmap.yaml, for the issues' line links."""
+        if self.roadmap is None:
+            return {}
+        try:
+            return load_roadmap_text(self.roadmap_path, self.roadmap).lines
+        except InputError:  # the run checked this file already; a stranger's text has no lines
+            return {}
 
-def resource_lines(texts: Texts, settings: CurateSettings) -> Mapping[str, int]:
-    """Resource id -> its line in roadmap.yaml, for the issues' line links; {} without one."""
-    if texts.roadmap is None:
-        return {}
-    try:
-        return load_roadmap_text(settings.roadmap_path, texts.roadmap).lines
-    except InputError:  # the run checked this file already; a stranger's text just has no lines
+    def resource_files(self) -> Mapping[str, str]:
         return {}
 
 
@@ -78,7 +104,7 @@ def requested_fixes(report: Report, pulls: list[PullState]) -> tuple[Fix, ...]:
 
 
 def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str, Any]] | None,
-           texts: Texts, now: datetime, settings: CurateSettings, context: Context,
+           texts: Editable, now: datetime, settings: CurateSettings, context: Context,
            github: GitHubAdapter | None, *, dry_run: bool, partial: bool = False,
            echo: Callable[[str], None] = print) -> list[Action]:
     """Plan from the report and GitHub's current state; apply unless `dry_run` (or no GitHub).
@@ -88,7 +114,7 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     some failed.
     """
     judgement = judge(history, report, freshness, now, settings, partial=partial,
-                      lines=resource_lines(texts, settings))
+                      lines=texts.resource_lines(), files=texts.resource_files())
     if judgement.inconclusive_reason is not None:
         echo(f"inconclusive run ({judgement.inconclusive_reason}): no issue or PR is changed")
         return []
@@ -98,11 +124,13 @@ def curate(report: Report, history: History, freshness: Mapping[str, Mapping[str
     if boxes:
         echo("dashboard: " + ", ".join(sorted(boxes)) + " asked for")
     all_fixes = () if partial else with_requested(requested_fixes(report, pulls),
-                                                  plan_fixes(report, freshness, settings))
+                                                  plan_fixes(report, freshness, settings,
+                                                             owns=texts.owns))
     refused = rejected_fix_ids(pulls)
     wanted = [fix for fix in all_fixes if fix.fix_id not in refused]
-    fixes = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later
-    actions = plan(issues, pulls, judgement, fixes, fixed_files(texts, fixes, settings), now,
+    fitted = fitting(tuple(wanted[: settings.max_pr_fixes]), context)  # the rest come later
+    fixes, files = texts.edit(fitted)
+    actions = plan(issues, pulls, judgement, fixes, files, now,
                    settings, context, fixable=frozenset(fix.old for fix in all_fixes),
                    pull=not partial, rebase=Box.REBASE in boxes)
     failures = apply(actions, github, settings.branch, dry_run=dry_run or github is None,

@@ -35,7 +35,7 @@ from bot.curate.issue_text import (
     issue_labels,
     issue_title,
 )
-from bot.curate.model import Finding, FindingKind, Fix, Judgement
+from bot.curate.model import LIST_LINK_PREFIX, Finding, FindingKind, Fix, Judgement
 from bot.curate.pr_text import pr_body, pr_title
 from bot.curate.settings import CurateSettings
 from bot.curate.unverified_text import unverified_body, unverified_title
@@ -129,6 +129,8 @@ COMMENT_REOPEN = "This broke again: reopening. The evidence above is from the la
 COMMENT_RECOVERED = "The link answers again on the latest run, so this is fixed. Closing."
 COMMENT_FRESH = "The latest run found this resource up to date. Closing."
 COMMENT_LEFT = "This resource is no longer in roadmap.yaml. Closing."
+COMMENT_LEFT_LIST = ("This link is no longer in the list (removed, or its URL, heading or text "
+                     "changed). Closing.")
 COMMENT_DUPLICATE = "Duplicate of #{number} (same fingerprint). Closing."
 COMMENT_MERGED = (
     "This link is now tracked in #{number}, one issue for the URL that lists every place it "
@@ -260,7 +262,7 @@ def _issue_actions(
 def _close_reason(issue: IssueState, judgement: Judgement, settings: CurateSettings) -> str | None:
     key = issue.key or ""
     if judgement.present is not None and key != DIGEST_KEY and key not in judgement.present:
-        return COMMENT_LEFT
+        return COMMENT_LEFT_LIST if key.startswith(f"resource:{LIST_LINK_PREFIX}") else COMMENT_LEFT
     kind = _kind_of(issue, settings)
     if kind is FindingKind.STALE:
         return COMMENT_FRESH if key in judgement.fresh else None

@@ -52,14 +52,24 @@ def change_block(fix: Fix, context: Context) -> list[str]:
     ]
 
 
+def how_edited(fixes: tuple[Fix, ...]) -> str:
+    """What the diff touches: a Markdown list's URL bytes, or roadmap.yaml's values."""
+    files = {place.file for fix in fixes for place in fix.places}
+    if files and all(file.endswith((".md", ".markdown")) for file in files):
+        return ("Each change below was proven by this run of roadmap-bot. The Markdown files are "
+                "edited in place: only the URL bytes change, and a re-parse proved every link's "
+                "text and the documents' structure unchanged.")
+    return ("Each change below was proven by this run of roadmap-bot. `roadmap.yaml` is edited "
+            "in place (only the changed values), and `README.md` is re-rendered from it.")
+
+
 def pr_body(fixes: tuple[Fix, ...], context: Context) -> str:
     """Each change with its evidence; hidden markers let a rejected change be recognised."""
     parts = [
         PR_MARKER,
         "### Mechanical link fixes",
         "",
-        "Each change below was proven by this run of roadmap-bot. `roadmap.yaml` is edited "
-        "in place (only the changed values), and `README.md` is re-rendered from it.",
+        how_edited(fixes),
         "",
     ]
     for fix in fixes:

@@ -88,6 +88,11 @@ _MD = _parser()
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
+def parse_tokens(text: str) -> list[Token]:
+    """markdown-it's tokens for `text`, parsed as `extract_markdown` parses it."""
+    return _MD.parse(text)
+
+
 @dataclass
 class _Walk:
     """Where we are in one inline run: its source lines, the current line, link nesting."""

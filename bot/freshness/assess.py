@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date
+from typing import Protocol
 
 import aiohttp
 
@@ -19,7 +20,18 @@ from bot.freshness.record import FreshnessRecord
 from bot.freshness.settings import FreshnessSettings
 from bot.model import LinkResult, Report
 from bot.roadmap.load import RoadmapDocument
-from bot.roadmap.schema import Placement, Resource, placements
+from bot.roadmap.schema import Resource, placements
+
+
+class Spot(Protocol):
+    """A resource and the heading it stands under: a roadmap placement, or a Markdown list's
+    link (its text as title, a kind told by its URL)."""
+
+    @property
+    def resource(self) -> Resource: ...
+
+    @property
+    def heading(self) -> str: ...
 
 
 def open_session(settings: FreshnessSettings) -> aiohttp.ClientSession:
@@ -113,7 +125,7 @@ def facts_for(resource: Resource, link: LinkResult | None, provider: ProviderRes
     )
 
 
-def build_record(placement: Placement, facts: Facts, settings: FreshnessSettings,
+def build_record(placement: Spot, facts: Facts, settings: FreshnessSettings,
                  today: date) -> FreshnessRecord:
     resource = placement.resource
     judgement = judge(facts, settings.policy, today)
@@ -130,9 +142,16 @@ def build_record(placement: Placement, facts: Facts, settings: FreshnessSettings
 async def assess(document: RoadmapDocument, report: Report | None, settings: FreshnessSettings,
                  session: aiohttp.ClientSession, today: date) -> tuple[FreshnessRecord, ...]:
     """One record for every resource of the roadmap, in reading order, with or without a URL."""
+    return await assess_spots(list(placements(document.roadmap)), report, settings, session,
+                              today)
+
+
+async def assess_spots(spots: Sequence[Spot], report: Report | None,
+                       settings: FreshnessSettings, session: aiohttp.ClientSession,
+                       today: date) -> tuple[FreshnessRecord, ...]:
+    """One record for every resource of any source of truth, in the order given."""
     index = link_index(report)
     providers = build_providers(settings)
-    spots = list(placements(document.roadmap))
     links = {p.resource.id: link_for(p.resource, index) for p in spots}
     wanted: dict[str, tuple[Provider, Resource]] = {}
     for spot in spots:

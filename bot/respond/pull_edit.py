@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from bot.curate.github_adapter import GitHubAdapter
 from bot.curate.issue_text import Context
 from bot.curate.model import Fix
-from bot.curate.pipeline import Texts, fixed_files
+from bot.curate.pipeline import Texts
 from bot.curate.plan import PullState
 from bot.curate.pr_text import change_block, pr_body, title_for
 from bot.curate.requested import requested_in, still_wanted
@@ -84,9 +84,10 @@ def add_to_pull(github: GitHubAdapter, settings: CurateSettings, context: Contex
     open_pr = _open_pull(github.list_pulls(settings.branch))
     ref = settings.branch if open_pr is not None else github.default_branch()
     texts = Texts(github.read_file(ref, settings.roadmap_path),
-                  github.read_file(ref, settings.readme_path))
+                  github.read_file(ref, settings.readme_path),
+                  roadmap_path=settings.roadmap_path, readme_path=settings.readme_path)
     placed = still_wanted((fix,), sources)
-    files = fixed_files(texts, placed, settings)
+    _, files = texts.edit(placed)
     if not placed or files.get(settings.roadmap_path) in (None, texts.roadmap):
         return PullEdit(None, f"the old URL is not in {settings.roadmap_path} on {ref}")
     github.push_files(settings.branch, files, COMMIT.format(old=fix.old, new=fix.new),

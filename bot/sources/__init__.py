@@ -1,0 +1,1 @@
+"""Sources of truth: which files a run reads (roadmap.yaml or Markdown lists), and how."""

@@ -1,0 +1,39 @@
+"""The `source:` section of roadmap-bot.yaml: which files are the source of truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.configfile import read_section
+
+# With nothing configured and no file named on the command line, the first of these that
+# exists is read: the roadmap when there is one, else the README of a plain Markdown list.
+DEFAULT_FILES = ("roadmap.yaml", "README.md")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """Paths or globs (``**`` spans directories) of the files to read, and globs to skip."""
+
+    files: tuple[str, ...] = ()
+    exclude_files: tuple[str, ...] = ()
+
+
+class _SourceModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    files: list[str] = Field(default_factory=list)
+    exclude_files: list[str] = Field(default_factory=list)
+
+
+def load_source_config(path: str | None) -> SourceSettings:
+    """The `source:` section (defaults when absent), errors located in the file."""
+    section = read_section(path, "source")
+    try:
+        model = _SourceModel.model_validate(section.plain())
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise section.error(f"source.{where}: {error['msg']}", error["loc"]) from exc
+    return SourceSettings(tuple(model.files), tuple(model.exclude_files))
