@@ -325,8 +325,8 @@ class Scheduler:
             if not lane.pending:
                 lane.gate.retire()  # a ticket given back while a sibling slot took the last link
                 continue
-            if lane.gate.paused:
-                lane.gate.parked += 1  # the host asked for a pause after this ticket was queued
+            if not lane.gate.may_send():
+                lane.gate.parked += 1  # paused, or a probe of the host's limit is out
                 continue
             job = lane.pending.popleft()
             concurrent = lane.gate.sent()
@@ -335,7 +335,8 @@ class Scheduler:
             if refusal is not None:
                 self._refused(lane, job, outcome, refusal, concurrent)
                 continue
-            lane.gate.answered(concurrent, accepted=_answered(outcome))
+            for _ in range(lane.gate.answered(concurrent, accepted=_answered(outcome))):
+                self._ready.put_nowait(lane)
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
@@ -472,7 +473,8 @@ async def check_links(
     generated_at = clock()
     checked = await check_pass(links, settings, page_hook=page_hook, validators=validators,
                                progress=progress, clock=clock, sleep=sleep, jitter=jitter)
-    return build_report(inputs, generated_at, checked.results, checked.limits)
+    return build_report(inputs, generated_at, checked.results,
+                        throttling_record(checked.limits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,8 +496,10 @@ async def check_pass(
     clock: Clock = utc_now,
     sleep: Sleep = asyncio.sleep,
     jitter: Callable[[], float] = random.random,
+    on_result: Callable[[int, LinkResult], None] | None = None,
 ) -> Checked:
-    """Check every link once (see `check_links`); one process's share of a run."""
+    """Check every link once (see `check_links`); one process's share of a run. `on_result`
+    hears each result with its index in `links` as it is decided."""
     lanes, known = plan(links, settings)
     results: list[LinkResult | None] = [known.get(index) for index in range(len(links))]
 
@@ -503,10 +507,14 @@ async def check_pass(
         results[index] = result
         if progress is not None:
             progress(result)
+        if on_result is not None:
+            on_result(index, result)
 
-    for result in known.values():
+    for index, result in known.items():
         if progress is not None:
             progress(result)
+        if on_result is not None:
+            on_result(index, result)
     with fewer_collections():
         async with open_client(settings) as client:
             checker = Checker(client, settings, page_hook, validators or {}, clock, sleep, jitter)
@@ -549,7 +557,7 @@ def _fill_deadline(
 
 def build_report(
     inputs: Sequence[str], generated_at: datetime, results: Sequence[LinkResult],
-    limits: Sequence[tuple[str, HostLimit]],
+    throttling: Mapping[str, Any],
 ) -> Report:
     """The run's report from every result of the run: health judged over all of them."""
     done = tuple(results)
@@ -559,7 +567,7 @@ def build_report(
     return Report(
         inputs=tuple(inputs), generated_at=generated_at, links=done,
         inconclusive=inconclusive, inconclusive_reason=reason if inconclusive else None,
-        extra={"throttling": throttling_record(limits)},
+        extra={"throttling": dict(throttling)},
     )
 
 

@@ -13,8 +13,11 @@ slowly: one slot per `RECOVERY_SUCCESSES` full-window successes. A host that ref
 `GIVE_UP_REFUSALS` requests in a row with no success between is slowed to a stop, not
 hammered: its remaining links are reported with the refusal it gave, without a request.
 
-`HostGate` is the thin stateful side the scheduler uses: tickets out, requests in flight and
-the pause flag; its pause is awaited through the engine's injected `sleep`.
+`HostGate` is the thin stateful side the scheduler uses: tickets out, requests in flight, the
+pause, and the probe: a request sent at a concurrency the host has not yet accepted holds
+back every other request that would go as high until it is answered, so two requests never
+test the host's limit at once (the second would be refused before the first refusal is read).
+Its pause is awaited through the engine's injected `sleep`.
 """
 
 from __future__ import annotations
@@ -103,7 +106,8 @@ class HostGate:
     """One host's tickets under its adaptive limit. A ticket is a permission to send one
     request; the scheduler queues them. `tickets` counts those out (queued, held by a worker
     or waiting in a timer), `active` the requests in flight, `parked` the tickets held back
-    while the host is paused."""
+    while the host is paused or probed, `proven` the most requests in flight at which one
+    was accepted."""
 
     def __init__(self, ceiling: int) -> None:
         self.limit = opening(ceiling)
@@ -111,6 +115,12 @@ class HostGate:
         self.active = 0
         self.parked = 0
         self.paused = False
+        self.proven = 0
+        self.probing = False
+
+    def may_send(self) -> bool:
+        """False while paused, or while a probe is out and one more request would probe too."""
+        return not self.paused and not (self.probing and self.active >= self.proven)
 
     def grant(self, pending: int) -> int:
         """New tickets the window allows now, for `pending` links waiting."""
@@ -133,16 +143,30 @@ class HostGate:
     def sent(self) -> int:
         """A request leaves; the number in flight, itself included."""
         self.active += 1
+        if self.active > self.proven:
+            self.probing = True
         return self.active
 
-    def answered(self, concurrent: int, accepted: bool) -> None:
-        """A request came back without a refusal; `accepted` when it got an HTTP answer."""
+    def answered(self, concurrent: int, accepted: bool) -> int:
+        """A request came back without a refusal (`accepted`: with an HTTP answer); the
+        parked tickets that may go now."""
         self.active -= 1
+        probe = concurrent > self.proven
         if accepted:
             self.limit = after_success(self.limit, concurrent)
+            self.proven = max(self.proven, concurrent)
+        if not probe:
+            return 0
+        self.probing = False
+        if self.paused:
+            return 0
+        parked, self.parked = self.parked, 0
+        return parked
 
     def refused(self, concurrent: int, pause: float) -> None:
         self.active -= 1
+        if concurrent > self.proven:
+            self.probing = False
         self.limit = after_refusal(self.limit, concurrent, pause)
         self.paused = True
 

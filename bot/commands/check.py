@@ -8,7 +8,7 @@ import os
 import sys
 from dataclasses import replace
 
-from bot.check.engine import check_links
+from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
 from bot.configfile import DEFAULT_CONFIG, config_path
@@ -20,6 +20,7 @@ from bot.model import Report
 from bot.report import FORMATS, Renderer, gh_annotations
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
+MAX_DEFAULT_JOBS = 8  # more worker processes than this rarely pays on a shared runner
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"config file (default: ./{DEFAULT_CONFIG} when it exists)")
     parser.add_argument("--deadline", type=float, metavar="SECONDS",
                         help="time limit for the whole run; unfinished links are error/deadline")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes, hosts dealt among them (default: the number "
+                        f"of CPUs, at most {MAX_DEFAULT_JOBS}); the report does not depend on it")
+
+
+def jobs_from_args(args: argparse.Namespace) -> int:
+    """`--jobs`, else the CPU count (read here, at the edge) capped at MAX_DEFAULT_JOBS."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
+    if jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    return int(jobs)
 
 
 def settings_from_args(args: argparse.Namespace) -> CheckSettings:
@@ -90,12 +104,13 @@ def write_report(text: str, output: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    jobs = jobs_from_args(args)
     renderer = renderer_for(args.format)
     links = links_from_inputs(args.inputs, sys.stdin)
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(links), show) as progress:
-        report: Report = asyncio.run(check_links(
-            links, settings, inputs=args.inputs, page_hook=scrape_page, progress=progress,
+        report: Report = asyncio.run(check_in_workers(
+            links, settings, jobs, inputs=args.inputs, page_hook=scrape_page, progress=progress,
         ))
     write_report(renderer(report), args.output)
     if args.output and os.environ.get("GITHUB_ACTIONS") == "true":

@@ -121,3 +121,26 @@ def test_gate_counts_only_answers_towards_growth() -> None:
     gate.grant(1)
     gate.answered(gate.sent(), accepted=False)  # a timeout: no evidence the host copes
     assert gate.limit.window == 1 and gate.active == 0
+
+
+def test_one_probe_of_a_new_level_at_a_time() -> None:
+    gate = HostGate(4)
+    gate.answered(gate.sent(), accepted=True)  # one at a time is proven
+    assert gate.proven == 1 and gate.limit.window == 2
+    assert gate.may_send() and gate.sent() == 1  # within the proven level: no probe
+    assert gate.may_send() and gate.sent() == 2  # the probe of level 2
+    assert not gate.may_send()  # a third would probe too, before the probe is answered
+    gate.parked += 1
+    assert gate.answered(1, accepted=True) == 0  # not the probe: the parked ticket waits
+    assert not gate.may_send()  # one more would make two again: the probe's level
+    assert gate.answered(2, accepted=True) == 1 and gate.proven == 2 and not gate.probing
+    assert gate.may_send()
+
+
+def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
+    gate = HostGate(4)
+    gate.answered(gate.sent(), accepted=True)
+    gate.sent()
+    gate.refused(gate.sent(), pause=0.1)
+    assert not gate.probing and gate.paused and not gate.may_send()
+    assert gate.limit.bound == 1 and gate.proven == 1

@@ -22,7 +22,7 @@ async def test_hosts_allowing_2_to_8_requests_refuse_at_most_once(
     urls: list[str] = []
     for cap in range(2, 9):
         host = await web.add_host(f"cap{cap}")
-        host.fallback = caps[host.address] = Capped(cap, Page(latency=0.02), retry_after="0.05")
+        host.fallback = caps[host.address] = Capped(cap, Page(latency=0.05), retry_after="0.05")
         urls += [host.url(f"/p{n}") for n in range(LINKS_PER_HOST)]
     polite = replace(settings, concurrency=64, per_host=8, run_deadline=60.0)
     report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
