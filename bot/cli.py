@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "run": "the nightly job: check + freshness + history + curate",
     "check_changed": "check only the links that differ between two versions of roadmap.yaml "
     "(for PRs)",
+    "merge": "join the JSON reports of `check --shard K/N` runs into one report, as one run's",
 }
 
 EXIT_OK = 0

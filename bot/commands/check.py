@@ -11,12 +11,13 @@ from dataclasses import replace
 from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
+from bot.check.shards import Shard, lane_host, shard_extra
 from bot.configfile import DEFAULT_CONFIG, config_path
 from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
-from bot.model import Report
+from bot.model import Link, Report
 from bot.report import FORMATS, Renderer, gh_annotations
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
@@ -42,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes, hosts dealt among them (default: the number "
                         f"of CPUs, at most {MAX_DEFAULT_JOBS}); the report does not depend on it")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="check only the hosts of shard K of N (stable by host name); "
+                        "`roadmap-bot merge` joins the N reports into the whole run's")
 
 
 def jobs_from_args(args: argparse.Namespace) -> int:
@@ -88,6 +92,15 @@ def _positive(flag: str, value: float) -> float:
     return value
 
 
+def _shard_links(links: list[Link], settings: CheckSettings, shard: Shard | None
+                 ) -> tuple[list[Link], list[int]]:
+    """The links this run checks, and their positions among all the inputs' links."""
+    if shard is None:
+        return links, list(range(len(links)))
+    positions = shard.positions([lane_host(link, settings) for link in links])
+    return [links[at] for at in positions], positions
+
+
 def renderer_for(name: str) -> Renderer:
     renderer = FORMATS.get(name)
     if renderer is None:
@@ -106,12 +119,17 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     jobs = jobs_from_args(args)
     renderer = renderer_for(args.format)
+    shard = Shard.parse(args.shard) if getattr(args, "shard", None) else None
     links = links_from_inputs(args.inputs, sys.stdin)
+    mine, positions = _shard_links(links, settings, shard)
     show = wants_progress(args.no_progress)
-    with ProgressDisplay(len(links), show) as progress:
+    with ProgressDisplay(len(mine), show) as progress:
         report: Report = asyncio.run(check_in_workers(
-            links, settings, jobs, inputs=args.inputs, page_hook=scrape_page, progress=progress,
+            mine, settings, jobs, inputs=args.inputs, page_hook=scrape_page, progress=progress,
         ))
+    if shard is not None:
+        report = replace(report, extra={**report.extra,
+                                        **shard_extra(shard, positions, len(links))})
     write_report(renderer(report), args.output)
     if args.output and os.environ.get("GITHUB_ACTIONS") == "true":
         # Annotations go to stdout, so only when stdout does not carry the report itself.

@@ -32,7 +32,7 @@ from bot.history import store
 from bot.history.fold import fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
-from bot.report import FORMATS, gh_annotations
+from bot.report import FORMATS, gh_annotations, json_report
 from bot.roadmap.load import load_roadmap
 
 HELP = "the nightly job: check + freshness + history + curate"
@@ -54,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-section", metavar="N", help="check only section N (e.g. 1.2)")
     parser.add_argument("--only-url", metavar="URL", action="append",
                         help="check only this URL (repeatable)")
+    parser.add_argument("--checked", metavar="REPORT",
+                        help="take the link verdicts from this JSON report (e.g. the `merge` of "
+                        "a sharded check) instead of checking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class RunOptions:
     dry_run: bool = False
     only_section: str | None = None
     only_urls: tuple[str, ...] = ()
+    checked: str | None = None  # a report already checked (sharded runs), read not re-checked
 
     @property
     def partial(self) -> bool:
@@ -92,8 +96,12 @@ def select(links: list[Link], options: RunOptions) -> list[Link]:
 
 async def check_and_assess(links: list[Link], history: History, options: RunOptions,
                            clock: Clock) -> tuple[Report, dict[str, dict[str, Any]] | None]:
-    report = await check_links(links, options.check, inputs=[options.roadmap],
-                               page_hook=scrape_page, validators=validators(history), clock=clock)
+    if options.checked:
+        report = json_report.load(options.checked)
+    else:
+        report = await check_links(links, options.check, inputs=[options.roadmap],
+                                   page_hook=scrape_page, validators=validators(history),
+                                   clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
         return replace(report, inconclusive=True, inconclusive_reason=reason), None
@@ -186,6 +194,7 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
         check=check, freshness=load_settings(config, env.get("GITHUB_TOKEN")),
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),
+        checked=getattr(args, "checked", None),
     )
 
 
