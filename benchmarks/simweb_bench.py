@@ -9,6 +9,11 @@ Paths under `/gone/` answer 404 (the known-broken links); everything else is a s
 `--drip-hosts` hostile: a 200 head, then a body that drips one chunk every 100 ms and never
 ends (bounded by DRIP_LIMIT_S or the client hanging up).
 
+With `--caps LO-HI` host i allows LO + i % (HI-LO+1) requests at once instead of `--cap`;
+with `--refuse` a request above a host's cap is answered 429 at once (Retry-After:
+REFUSE_RETRY_AFTER_S) instead of queueing, as a rate-limited site does; the refusals are
+counted per host.
+
 The hosts are sharded over `--workers` processes (host i belongs to worker i % W), so each
 host's semaphore lives in exactly one process and the cap is exact. Each worker counts
 requests per (host, path, method) and reports them, with its own CPU time, at
@@ -50,6 +55,7 @@ PAGE = (
 NOT_FOUND = "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"
 DRIP_INTERVAL_S = 0.1
 DRIP_LIMIT_S = 120.0
+REFUSE_RETRY_AFTER_S = 1
 
 
 def host_address(index: int) -> str:
@@ -71,6 +77,7 @@ class HostState:
     semaphore: asyncio.Semaphore
     inflight: int = 0
     max_inflight: int = 0
+    refused: int = 0
     first_arrival: float | None = None
     last_done: float | None = None
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -96,6 +103,7 @@ class HostState:
         self.counts.clear()
         self.peers.clear()
         self.max_inflight = self.inflight
+        self.refused = 0
         self.first_arrival = None
         self.last_done = None
 
@@ -108,6 +116,7 @@ class HostState:
             "cap": self.cap,
             "inflight": self.inflight,
             "max_inflight": self.max_inflight,
+            "refused": self.refused,
             "connections": len(self.peers),
             "first_arrival": self.first_arrival,
             "last_done": self.last_done,
@@ -129,6 +138,8 @@ class WorkerConfig:
     slow_latency: float
     drip_hosts: int
     max_seconds: float
+    caps: tuple[int, int] | None = None  # (lo, hi): host i allows lo + i % (hi - lo + 1)
+    refuse: bool = False  # above the cap: 429 at once instead of a queue
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -140,6 +151,13 @@ class WorkerConfig:
             return "slow"
         return "drip" if index < self.slow_hosts + self.drip_hosts else "fast"
 
+    def cap_of(self, index: int) -> int:
+        """How many requests host `index` serves at once."""
+        if self.caps is None:
+            return self.cap
+        low, high = self.caps
+        return low + index % (high - low + 1)
+
     def latency_of(self, index: int) -> float:
         """How long the host takes before it answers."""
         return self.slow_latency if self.kind_of(index) == "slow" else self.latency
@@ -150,10 +168,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def make_app(config: WorkerConfig) -> web.Application:
     """The aiohttp app of one worker: link pages plus the control endpoints."""
-    cap = config.cap
     states = {
         host_address(i): HostState(
-            i, config.kind_of(i), config.latency_of(i), cap, asyncio.Semaphore(cap)
+            i, config.kind_of(i), config.latency_of(i), config.cap_of(i),
+            asyncio.Semaphore(config.cap_of(i)),
         )
         for i in config.my_hosts()
     }
@@ -164,6 +182,10 @@ def make_app(config: WorkerConfig) -> web.Application:
         state = states[local_address(request)]
         peer = request.transport.get_extra_info("peername") if request.transport else None
         state.arrive(request.method, request.path, peer)
+        if config.refuse and state.inflight > state.cap:
+            state.refused += 1
+            state.depart()
+            return refusal()
         try:
             async with state.semaphore:
                 await asyncio.sleep(state.latency)
@@ -191,6 +213,12 @@ async def drip(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client gave up, as it should
     return response
+
+
+def refusal() -> web.Response:
+    """What a rate-limited host answers to a request above its cap."""
+    headers = {"Retry-After": str(REFUSE_RETRY_AFTER_S), "LinkChecker": "benchmark"}
+    return web.Response(status=429, text="too many requests", headers=headers)
 
 
 def local_address(request: web.Request) -> str:
@@ -260,6 +288,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--cap", type=int, default=4, help="concurrent requests per host")
+    parser.add_argument("--caps", default="", help="LO-HI: per-host caps spread over a range")
+    parser.add_argument("--refuse", action="store_true", help="429 above the cap, no queue")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--slow-hosts", type=int, default=0, help="hosts 0..K-1 are slow")
     parser.add_argument("--slow-latency-ms", type=float, default=5000.0)
@@ -282,13 +312,27 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         slow_latency=args.slow_latency_ms / 1000,
         drip_hosts=args.drip_hosts,
         max_seconds=args.max_seconds,
+        caps=parse_caps(args.caps),
+        refuse=args.refuse,
     )
+
+
+def parse_caps(text: str) -> tuple[int, int] | None:
+    """`LO-HI` -> (lo, hi); empty -> None (every host has `--cap`)."""
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
 
 
 def spawn_workers(args: argparse.Namespace) -> list[subprocess.Popen[str]]:
     """Start one process per worker and wait until each has bound its hosts."""
     base = [sys.executable, os.path.abspath(__file__)]
-    options = [f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items() if k != "worker"]
+    options = [
+        f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')}={v}"
+        for k, v in vars(args).items()
+        if k != "worker" and v is not False
+    ]
     children = [
         subprocess.Popen([*base, *options, f"--worker={w}"], stdout=subprocess.PIPE, text=True)
         for w in range(args.workers)
