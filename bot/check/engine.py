@@ -325,6 +325,8 @@ class Scheduler:
             if not lane.pending:
                 lane.gate.retire()  # a ticket given back while a sibling slot took the last link
                 continue
+            if not lane.gate.keep():
+                continue  # the host's window shrank since this ticket was queued
             if not lane.gate.may_send():
                 lane.gate.parked += 1  # paused, or a probe of the host's limit is out
                 continue
