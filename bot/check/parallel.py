@@ -4,7 +4,8 @@ put in the links' order, and the run judged once over all of them: the report is
 single process would write, whatever the number of workers.
 
 Workers are forked (Linux, macOS), after the links are extracted and the settings resolved,
-so they inherit both without pickling; only plain report dicts travel back.
+so they inherit both without pickling; only results travel back, pickled, their metadata
+as a plain dict (a read-only mapping proxy does not pickle).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from types import MappingProxyType
 from typing import Any
 
 from bot.check.engine import (
@@ -32,7 +34,6 @@ from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host, merge_throttling
 from bot.errors import BotError
 from bot.model import Link, LinkResult, Report
-from bot.report.json_report import link_from_dict, link_to_dict
 
 # A worker sends its results in batches: every BATCH results or FLUSH_SECONDS, whichever first.
 BATCH = 256
@@ -130,9 +131,9 @@ class _Gathered:
         loop.add_reader(receiver.fileno(), readable)
         await finished
 
-    def _take(self, batch: list[tuple[int, dict[str, Any]]], indices: Sequence[int]) -> None:
-        for local, data in batch:
-            result = link_from_dict(data)
+    def _take(self, batch: list[tuple[int, LinkResult]], indices: Sequence[int]) -> None:
+        for local, sent in batch:
+            result = replace(sent, metadata=MappingProxyType(dict(sent.metadata)))
             self.results[indices[local]] = result
             if self.progress is not None:
                 self.progress(result)
@@ -143,7 +144,7 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
     """A worker process: check its links, streaming results back in batches."""
     # Forked from inside the parent's running event loop: this process starts its own.
     asyncio.events._set_running_loop(None)
-    batch: list[tuple[int, dict[str, Any]]] = []
+    batch: list[tuple[int, LinkResult]] = []
     flushed = [time.monotonic()]
 
     def flush() -> None:
@@ -152,7 +153,7 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
         flushed[0] = time.monotonic()
 
     def on_result(local: int, result: LinkResult) -> None:
-        batch.append((local, link_to_dict(result)))
+        batch.append((local, replace(result, metadata=dict(result.metadata))))
         if len(batch) >= BATCH or time.monotonic() - flushed[0] >= FLUSH_SECONDS:
             flush()
 
