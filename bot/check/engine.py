@@ -6,8 +6,11 @@ is a ticket in one shared ready-queue that `concurrency` workers take from. A wo
 ticket only while it checks that host's link, so a slow host ties up at most its own slots and
 never a worker that another host's link could use. A retry waits in a timer, not in a
 worker: the host's slot stays taken (a host that asked us to slow down gets fewer requests)
-while the worker serves other hosts. Memory stays bounded: links wait as small jobs in their
-lane, only the links in flight hold a body prefix, results keep no body.
+while the worker serves other hosts. How many slots a host has is its adaptive window
+(`host_limits.HostGate`, at most `per_host`): a 429/503 pauses the whole host and shrinks
+its window, and a worker retires a ticket the window no longer allows. Memory stays
+bounded: links wait as small jobs in their lane, only the links in flight hold a body
+prefix, results keep no body.
 """
 
 from __future__ import annotations

@@ -164,10 +164,15 @@ class HostGate:
         return parked
 
     def refused(self, concurrent: int, pause: float) -> None:
+        """A request sent while `concurrent` were in flight was refused. The level blamed is
+        the lower of that and what is still in flight now: answers the host already sent may
+        wait unread behind a busy event loop, so our count can run ahead of the host's, and
+        blaming too high a level would draw a second refusal later."""
         self.active -= 1
         if concurrent > self.proven:
             self.probing = False
-        self.limit = after_refusal(self.limit, concurrent, pause)
+        level = min(concurrent, self.active + 1)
+        self.limit = after_refusal(self.limit, level, pause)
         self.paused = True
 
     def resume(self) -> int:

@@ -144,3 +144,14 @@ def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
     gate.refused(gate.sent(), pause=0.1)
     assert not gate.probing and gate.paused and not gate.may_send()
     assert gate.limit.bound == 1 and gate.proven == 1
+
+
+def test_a_refusal_blames_no_more_than_is_still_in_flight() -> None:
+    gate = HostGate(8)
+    gate.limit = replace(gate.limit, window=4)
+    gate.proven = 4
+    sent = [gate.sent() for _ in range(4)]
+    gate.answered(sent[0], accepted=True)  # two answers read before the refusal
+    gate.answered(sent[1], accepted=True)
+    gate.refused(sent[3], pause=0.0)  # sent with 4 in flight; 2 in flight now, itself included
+    assert gate.limit.refused_at == 2 and gate.limit.bound == 1
