@@ -36,7 +36,9 @@ from bot.errors import BotError
 from bot.model import Link, LinkResult, Report
 
 # A worker sends its results in batches: every BATCH results or FLUSH_SECONDS, whichever first.
-BATCH = 256
+# A batch stays well under a pipe's 64 KiB buffer, so sending does not stall the worker's
+# event loop while the parent has not read the previous one.
+BATCH = 64
 FLUSH_SECONDS = 0.25
 
 
