@@ -85,7 +85,7 @@ async def check_in_workers(
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(
             target=_work, args=(sender, [links[at] for at in share.indices], share.settings,
-                                page_hook, validators), daemon=True)
+                                page_hook, validators, clock), daemon=True)
         process.start()
         sender.close()
         workers.append((process, receiver, share))
@@ -142,7 +142,7 @@ class _Gathered:
 
 
 def _work(sender: Connection, links: list[Link], settings: CheckSettings,
-          page_hook: PageHook | None, validators: Validators | None) -> None:
+          page_hook: PageHook | None, validators: Validators | None, clock: Clock) -> None:
     """A worker process: check its links, streaming results back in batches."""
     # Forked from inside the parent's running event loop: this process starts its own.
     asyncio.events._set_running_loop(None)
@@ -160,7 +160,7 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
             flush()
 
     checked = asyncio.run(check_pass(links, settings, page_hook=page_hook,
-                                     validators=validators, on_result=on_result))
+                                     validators=validators, clock=clock, on_result=on_result))
     if batch:
         flush()
     sender.send(("done", throttling_record(checked.limits)))

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.check.engine import check_links
+from bot.check.parallel import check_in_workers
 from bot.check.settings import CheckSettings, load_check_config
+from bot.commands.check import jobs_from_args
 from bot.commands.curate import adapter, context_from_env, texts_for
 from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter
@@ -54,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-section", metavar="N", help="check only section N (e.g. 1.2)")
     parser.add_argument("--only-url", metavar="URL", action="append",
                         help="check only this URL (repeatable)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes for the check (default: the number of CPUs, "
+                        "at most 8)")
     parser.add_argument("--checked", metavar="REPORT",
                         help="take the link verdicts from this JSON report (e.g. the `merge` of "
                         "a sharded check) instead of checking")
@@ -74,6 +78,7 @@ class RunOptions:
     only_section: str | None = None
     only_urls: tuple[str, ...] = ()
     checked: str | None = None  # a report already checked (sharded runs), read not re-checked
+    jobs: int = 1  # worker processes for the check
 
     @property
     def partial(self) -> bool:
@@ -99,9 +104,9 @@ async def check_and_assess(links: list[Link], history: History, options: RunOpti
     if options.checked:
         report = json_report.load(options.checked)
     else:
-        report = await check_links(links, options.check, inputs=[options.roadmap],
-                                   page_hook=scrape_page, validators=validators(history),
-                                   clock=clock)
+        report = await check_in_workers(links, options.check, options.jobs,
+                                        inputs=[options.roadmap], page_hook=scrape_page,
+                                        validators=validators(history), clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
         return replace(report, inconclusive=True, inconclusive_reason=reason), None
@@ -194,7 +199,7 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
         check=check, freshness=load_settings(config, env.get("GITHUB_TOKEN")),
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),
-        checked=getattr(args, "checked", None),
+        checked=getattr(args, "checked", None), jobs=jobs_from_args(args),
     )
 
 

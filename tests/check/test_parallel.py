@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from bot.check.parallel import check_in_workers, passes
 from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host
 from bot.cli import main
-from bot.model import Link, Report, Source
+from bot.model import Link, Report, Source, Status
 from bot.report.json_report import report_to_dict
 from tests.simweb import Flaky, Page, Redirect, SimWeb
 
@@ -110,3 +111,12 @@ async def test_jobs_must_be_positive(tmp_path: Path) -> None:
     doc.write_text("- [a](https://example.org/)\n")
     code = await asyncio.to_thread(main, ["check", str(doc), "--jobs", "0", "--no-progress"])
     assert code == 2
+
+
+async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:
+    links = await sim_links(web)
+    moment = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    report = await check_in_workers(links, replace(settings, concurrency=12), 3,
+                                    clock=lambda: moment)
+    checked = {result.checked_at for result in report.links if result.status is not Status.SKIPPED}
+    assert report.generated_at == moment and checked == {moment}
