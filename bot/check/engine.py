@@ -380,8 +380,8 @@ class Scheduler:
         while lane.pending:
             job = lane.pending.popleft()
             note = Exchange("GET", job.target, detail="not requested: the host kept refusing")
-            seen = replace(refusal, url=job.target, exchanges=(*job.exchanges, note),
-                           attempts=job.attempt, elapsed_ms=0)
+            seen = replace(refusal, url=job.target, final_url=job.target, hops=(),
+                           exchanges=(*job.exchanges, note), attempts=job.attempt, elapsed_ms=0)
             result = self._checker.result(job, seen)
             metadata = {**result.metadata, "not_requested": "the host kept refusing"}
             self._finish(job, replace(result, metadata=MappingProxyType(metadata)))

@@ -56,6 +56,7 @@ async def test_a_host_that_refuses_everything_is_not_hammered(
     assert {(r.status, r.reason) for r in report.links} == {(Status.ERROR, "http_503")}
     untried = [r for r in report.links if "not_requested" in r.metadata]
     assert len(untried) >= 40 - GIVE_UP_REFUSALS
+    assert all(r.final_url == r.url and r.http_status == 503 for r in untried)
     (entry,) = report.extra["throttling"]["hosts"]
     assert entry["gave_up"] is True and entry["refusals"] == GIVE_UP_REFUSALS
 
