@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from bot.check.engine import (
     Clock,
@@ -40,6 +40,7 @@ from bot.model import Link, LinkResult, Report
 # event loop while the parent has not read the previous one.
 BATCH = 64
 FLUSH_SECONDS = 0.25
+FORK: Final = "fork"  # where the platform has no fork (Windows), the check runs in one process
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +74,14 @@ async def check_in_workers(
     clock: Clock = utc_now,
 ) -> Report:
     """`check_links` over `jobs` worker processes; one process when there is nothing to split."""
-    shares = passes(links, settings, jobs)
+    can_fork = FORK in multiprocessing.get_all_start_methods()
+    shares = passes(links, settings, jobs) if can_fork else []
     if len(shares) <= 1:
         return await check_links(links, settings, inputs=inputs, page_hook=page_hook,
                                  validators=validators, progress=progress, clock=clock)
     generated_at = clock()
     gathered = _Gathered([None] * len(links), progress)
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(FORK)
     workers = []
     for share in shares:
         receiver, sender = context.Pipe(duplex=False)
