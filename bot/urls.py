@@ -90,9 +90,12 @@ def _split_port(hostport: str) -> tuple[str, str]:
 
 
 def _normal_host(host: str) -> str:
-    if host.isascii():
-        host = host.translate(_ASCII_LOWER)
-        return (whatwg_ipv4(host) or host) if ends_in_a_number(host) else host
+    # As WHATWG does: to ASCII first, then the numeric reading (`²` maps to `2`, a number).
+    host = host.translate(_ASCII_LOWER) if host.isascii() else _ascii_host(host)
+    return (whatwg_ipv4(host) or host) if ends_in_a_number(host) else host
+
+
+def _ascii_host(host: str) -> str:
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
