@@ -352,8 +352,12 @@ class Scheduler:
                  concurrent: int) -> None:
         # The whole host pauses (not only this link) and its window shrinks; a retry waits
         # first in line for the pause to end instead of in a timer of its own.
-        pause = outcome.wait if isinstance(outcome, Retry) else self._final_refusal_pause(
-            lane, refusal)
+        # The pause grows with the refusals in a row, whichever link drew them: a host that
+        # keeps refusing is slowed down before it is given up.
+        growing = backoff(lane.gate.limit.refused_in_a_row + 1, self._checker.settings,
+                          self._checker.jitter())
+        pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
+            self._final_refusal_pause(refusal, growing))
         if not isinstance(outcome, Retry) and not lane.pending:
             pause = 0.0  # nothing of this host is left to wait for
         lane.gate.refused(concurrent, pause)
@@ -368,11 +372,10 @@ class Scheduler:
         self._timers.add(timer)
         timer.add_done_callback(self._timers.discard)
 
-    def _final_refusal_pause(self, lane: Lane, refusal: Observation) -> float:
+    def _final_refusal_pause(self, refusal: Observation, growing: float) -> float:
         checker = self._checker
         asked = retry_after_seconds(refusal.final_headers.get("retry-after"), checker.clock())
-        wait = backoff(lane.gate.limit.refused_in_a_row + 1, checker.settings, checker.jitter())
-        return refusal_pause(asked, checker.settings.max_retry_after, wait)
+        return refusal_pause(asked, checker.settings.max_retry_after, growing)
 
     def _abandon(self, lane: Lane, refusal: Observation) -> None:
         # A host refusing request after request is not asked again: its remaining links

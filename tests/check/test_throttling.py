@@ -4,6 +4,7 @@ throttled; a host that refuses everything is slowed to a stop, not hammered."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.check.engine import check_links
@@ -66,3 +67,20 @@ async def test_a_calm_run_reports_no_throttling(web: SimWeb, settings: CheckSett
     urls = [host.route(f"/p{n}", Page()) for n in range(10)]
     report = await check_links([Link(url) for url in urls], settings)
     assert report.extra["throttling"] == {"hosts": [], "waited_s": 0.0}
+
+
+async def test_pauses_grow_while_a_host_keeps_refusing(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    host = await web.add_host("overloaded")
+    host.fallback = Flaky(failures=10_000, status=503)
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        await asyncio.sleep(0)
+
+    await check_links([Link(host.url(f"/p{n}")) for n in range(20)], settings, sleep=sleep)
+    # backoff_base 0.01, backoff_max 0.05: the n-th refusal in a row waits backoff(n) at least
+    assert len(pauses) == GIVE_UP_REFUSALS
+    assert pauses[0] <= 0.01 and min(pauses[3:]) >= 0.025
