@@ -92,12 +92,18 @@ async def check_in_workers(
         sender.close()
         workers.append((process, receiver, share))
     try:
-        await asyncio.gather(*(gathered.collect(receiver, share.indices)
-                               for _, receiver, share in workers))
+        async with asyncio.TaskGroup() as group:  # one worker lost ends the others' reading
+            for _, receiver, share in workers:
+                group.create_task(gathered.collect(receiver, share.indices))
+    except* BotError as lost:
+        raise lost.exceptions[0] from None  # one line for the CLI, not a group
     finally:
         for process, receiver, _ in workers:
             receiver.close()
-            process.join(timeout=5)
+            process.join(timeout=5 if len(gathered.throttling) == len(workers) else 0)
+            if process.is_alive():  # a sibling was lost: the run is over, so is its work
+                process.terminate()
+                process.join()
     results = tuple(result for result in gathered.results if result is not None)
     if len(results) != len(links):
         raise BotError(f"worker processes returned {len(results)} of {len(links)} results")
@@ -116,6 +122,7 @@ class _Gathered:
         """Read one worker's messages until it says it is done (on the event loop's reader)."""
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
+        descriptor = receiver.fileno()
 
         def readable() -> None:
             try:
@@ -125,15 +132,18 @@ class _Gathered:
             if kind == "results":
                 self._take(payload, indices)
                 return
-            loop.remove_reader(receiver.fileno())
+            loop.remove_reader(descriptor)
             if kind == "done":
                 self.throttling.append(payload)
                 finished.set_result(None)
             else:
                 finished.set_exception(BotError("a worker process ended without its results"))
 
-        loop.add_reader(receiver.fileno(), readable)
-        await finished
+        loop.add_reader(descriptor, readable)
+        try:
+            await finished
+        finally:
+            loop.remove_reader(descriptor)
 
     def _take(self, batch: list[tuple[int, LinkResult]], indices: Sequence[int]) -> None:
         for local, sent in batch:

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.check.engine import check_links
 from bot.check.parallel import check_in_workers, passes
 from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host
 from bot.cli import main
-from bot.model import Link, Report, Source, Status
+from bot.errors import BotError
+from bot.model import Link, PageSnapshot, Report, Source, Status
 from bot.report.json_report import report_to_dict
 from tests.simweb import Flaky, Page, Redirect, SimWeb
 
@@ -120,3 +124,16 @@ async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettin
                                     clock=lambda: moment)
     checked = {result.checked_at for result in report.links if result.status is not Status.SKIPPED}
     assert report.generated_at == moment and checked == {moment}
+
+
+async def test_a_lost_worker_is_an_error_not_a_partial_report(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    links = await sim_links(web)
+
+    def die(snapshot: PageSnapshot) -> dict[str, Any]:
+        os._exit(3)  # the worker process ends mid-run, as a crash would
+
+    assert len(passes(links, settings, 3)) == 3  # the hook runs in workers only
+    with pytest.raises(BotError, match="ended without its results"):
+        await check_in_workers(links, settings, 3, page_hook=die)
