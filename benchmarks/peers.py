@@ -81,6 +81,11 @@ def roadmap_bot_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
     ]  # fmt: skip
 
 
+def roadmap_bot_one_process_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
+    """The same with one process (`--jobs 1`); the default is one per CPU, at most 8."""
+    return [*roadmap_bot_command(exe, inputs, limits), "--jobs", "1"]
+
+
 def roadmap_bot_failures(inputs: Inputs) -> dict[str, str]:
     """Every link whose status is not ok/redirected, by the JSON report."""
     report = json.loads((inputs.work / "report.json").read_text(encoding="utf-8"))
@@ -214,6 +219,8 @@ TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
         Tool("roadmap-bot", REPO / ".venv/bin/roadmap-bot", roadmap_bot_command,
+             roadmap_bot_failures),
+        Tool("roadmap-bot-j1", REPO / ".venv/bin/roadmap-bot", roadmap_bot_one_process_command,
              roadmap_bot_failures),
         Tool("lychee", PEERS / "venv/bin/lychee", lychee_command, lychee_failures),
         Tool("linkinator", PEERS / "node/node_modules/.bin/linkinator", linkinator_command,

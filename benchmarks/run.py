@@ -61,6 +61,15 @@ class Settings:
     out_dir: Path
     profile: bool
     nice: int
+    caps: tuple[int, int] | None = None
+    refuse: bool = False
+
+    def cap_of(self, index: int) -> int:
+        """Host `index`'s server-side cap (as simweb_bench.WorkerConfig.cap_of)."""
+        if self.caps is None:
+            return self.cap
+        low, high = self.caps
+        return low + index % (high - low + 1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ class Measured:
     max_rss_mb: float
     timed_out: bool
     load_before: float
+    tree_rss_mb: float = 0.0  # largest sum of PSS over the tool's processes, sampled
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ class Traffic:
     connections: int
     max_inflight: int
     server_cpu_s: float
+    refused: int
+    hosts_refused_twice: int
     first_request_s: float | None
     fast_done_s: float | None
     slow_done_s: float | None
@@ -116,6 +128,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--hosts", type=int, default=200)
     p.add_argument("--latency-ms", type=float, default=50.0)
     p.add_argument("--cap", type=int, default=4, help="server-side concurrency cap per host")
+    p.add_argument("--caps", default="", help="LO-HI: server caps spread over hosts (e.g. 2-8)")
+    p.add_argument("--refuse", action="store_true", help="the server answers 429 above a cap")
     p.add_argument("--concurrency", type=int, default=0, help="tools' global limit (0: hosts*cap)")
     p.add_argument("--per-host", type=int, default=0, help="tools' per-host limit (0: cap)")
     p.add_argument("--timeout", type=float, default=20.0, help="per-request timeout, seconds")
@@ -135,12 +149,23 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
     a = p.parse_args(argv)
     out = (a.out_dir or Path(tempfile.mkdtemp(prefix="rb-bench-"))).resolve()
+    caps = parse_caps(a.caps)
+    # With spread caps the tools keep the contract's default per-host limit (4) unless told.
+    per_host = a.per_host or (4 if caps else a.cap)
     return Settings(
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
-        a.per_host or a.cap, a.timeout, a.workers, a.broken, a.slow_hosts,
+        per_host, a.timeout, a.workers, a.broken, a.slow_hosts,
         a.slow_latency_ms / 1000, a.drip_hosts, a.shell_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
-        a.profile, a.nice,
+        a.profile, a.nice, caps, a.refuse,
     )  # fmt: skip
+
+
+def parse_caps(text: str) -> tuple[int, int] | None:
+    """`LO-HI` -> (lo, hi); empty -> None."""
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
 
 
 class SimWeb:
@@ -154,6 +179,10 @@ class SimWeb:
             f"--drip-hosts={s.drip_hosts}", f"--shell-hosts={s.shell_hosts}",
             f"--max-seconds={s.tool_limit * (len(s.tools) * s.repeat + 1)}",
         ]  # fmt: skip
+        if s.caps:
+            cmd.append(f"--caps={s.caps[0]}-{s.caps[1]}")
+        if s.refuse:
+            cmd.append("--refuse")
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline() if self.process.stdout else ""
         if not line:
@@ -212,7 +241,10 @@ def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
 
     timer = threading.Timer(limit, kill)
     timer.start()
+    sampler = TreeRss(child.pid)
+    sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
+    sampler.stop()
     timer.cancel()
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - started
@@ -220,8 +252,47 @@ def run_measured(cmd: list[str], cwd: Path, limit: float) -> Measured:
     return Measured(
         child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_stime,
         usage.ru_maxrss / 1024,
-        timed_out.is_set(), load,
+        timed_out.is_set(), load, sampler.peak_mb,
     )  # fmt: skip
+
+
+class TreeRss(threading.Thread):
+    """Samples the summed memory (PSS) of every process in a session (the tool started with
+    start_new_session, so its workers share the session id) every 50 ms."""
+
+    def __init__(self, session: int) -> None:
+        super().__init__(daemon=True)
+        self.session = session
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.05):
+            self.peak_mb = max(self.peak_mb, session_rss_mb(self.session))
+
+    def stop(self) -> None:
+        """Stop sampling (the tool has exited)."""
+        self._done.set()
+        self.join()
+
+
+def session_rss_mb(session: int) -> float:
+    """Memory of the live processes of `session`, summed as PSS (Linux /proc): pages shared
+    by forked workers are counted once in all, not once per process as RSS would."""
+    total_kb = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:  # field 6 of stat: the session id
+                continue
+            with open(f"/proc/{entry.name}/smaps_rollup", encoding="ascii") as f:
+                total_kb += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, IndexError, ValueError, StopIteration):
+            continue
+    return total_kb / 1024
 
 
 def server_cpu(stats: list[dict[str, Any]]) -> float:
@@ -231,7 +302,7 @@ def server_cpu(stats: list[dict[str, Any]]) -> float:
 
 def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: float) -> Traffic:
     """Fold the server's counters into request totals and per-host completion times."""
-    link_req = head = other = probe = max_inflight = connections = 0
+    link_req = head = other = probe = max_inflight = connections = refused = twice = 0
     reached: set[str] = set()
     fast_done: list[float] = []
     slow_done: list[float] = []
@@ -240,6 +311,8 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
         for host in worker["hosts"]:
             max_inflight = max(max_inflight, host["max_inflight"])
             connections += host["connections"]
+            refused += host.get("refused", 0)
+            twice += host.get("refused", 0) > 1
             for method, path, count in host["requests"]:
                 key = f"{host['index']}{path}"
                 if key in links:
@@ -256,7 +329,8 @@ def traffic(stats: list[dict[str, Any]], links: set[str], started: float, cpu0: 
                 (fast_done if host["kind"] in ("fast", "shell") else slow_done).append(done)
     cpu = server_cpu(stats) - cpu0
     return Traffic(
-        link_req, head, other, probe, len(reached), connections, max_inflight, cpu,
+        link_req, head, other, probe, len(reached), connections, max_inflight, cpu, refused,
+        twice,
         min(arrivals, default=None), max(fast_done, default=None), max(slow_done, default=None),
     )  # fmt: skip
 
@@ -271,7 +345,7 @@ def ideal_bounds(s: Settings, plan: Plan) -> tuple[float, float]:
     per_host = [0] * s.hosts
     for i in range(len(plan.urls)):
         per_host[i % s.hosts] += 1
-    bound = [n * (s.slow_latency if h < s.slow_hosts else s.latency) / s.cap
+    bound = [n * (s.slow_latency if h < s.slow_hosts else s.latency) / s.cap_of(h)
              for h, n in enumerate(per_host)]  # fmt: skip
     # A drip host's head comes as fast as any; its endless body is each tool's own choice.
     return max(bound), max(bound[s.slow_hosts + s.drip_hosts :], default=0.0)
@@ -295,9 +369,10 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
     inputs.work.mkdir(exist_ok=True)
     inputs.work.chmod(0o777)  # LinkChecker drops root privileges to `nobody`
     cmd = tool.command(inputs, peers.Limits(s.concurrency, s.per_host, s.timeout))
-    if s.profile and tool.name == "roadmap-bot":
+    if s.profile and tool.name.startswith("roadmap-bot"):
         # Sampling costs some CPU: profiled runs show where time goes, not the figures.
         cmd = [str(PY_SPY), "record", "--format", "raw", "--rate", "250", "--nonblocking",
+               "--subprocesses",
                "-o", str(inputs.work / "profile.txt"), "--", *cmd]  # fmt: skip
     web.wait_idle()
     web.reset()
@@ -307,10 +382,12 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
     seen = traffic(web.stats(), link_keys(plan, s.hosts), started, cpu0)
     failed = read_failures(tool, inputs)
     ideal, fast_ideal = ideal_bounds(s, plan)
+    caps = f"caps {s.caps[0]}-{s.caps[1]}{' (429 above)' if s.refuse else ''}" if s.caps else ""
     scenario = ", ".join(
         [f"{s.slow_hosts} slow host(s)"] * bool(s.slow_hosts)
         + [f"{s.drip_hosts} drip host(s)"] * bool(s.drip_hosts)
         + [f"{s.shell_hosts} app-shell host(s)"] * bool(s.shell_hosts)
+        + [caps] * bool(caps)
     ) or "healthy"
     return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
 
@@ -339,11 +416,12 @@ def table(rows: list[Row], s: Settings) -> str:
     """The Markdown results table."""
     head = (
         "| tool | scenario | wall s | median wall s | x ideal | CPU s (sys) | server CPU s | "
-        "peak RSS MB | req/link | HEAD | "
+        "peak RSS MB | all processes MB | req/link | HEAD | 429s | hosts >1 429 | "
         "other req | probe req/link | links reached | connections | max per-host conc. | first request s | "
         "fast hosts done s | "
         "healthy->broken | healthy->error | broken missed | exit | load |\n"
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:"
+        "|--:|--:|--:|"
     )
     lines = [head]
     for r in rows:
@@ -353,8 +431,9 @@ def table(rows: list[Row], s: Settings) -> str:
             f"{fmt(statistics.median(r.walls) if r.walls else None)} | "
             f"{fmt(m.wall_s / r.ideal_s, 1)} | {fmt(m.cpu_s)} ({fmt(m.sys_s)}) | "
             f"{fmt(t.server_cpu_s)} | "
-            f"{fmt(m.max_rss_mb, 0)} | "
-            f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.other_requests} | "
+            f"{fmt(m.max_rss_mb, 0)} | {fmt(m.tree_rss_mb, 0)} | "
+            f"{fmt(t.link_requests / s.links)} | {t.head_requests} | {t.refused} | "
+            f"{t.hosts_refused_twice} | {t.other_requests} | "
             f"{fmt(t.probe_requests / s.links, 4)} | "
             f"{t.links_reached}/{s.links} | {t.connections} | {t.max_inflight} | "
             f"{fmt(t.first_request_s)} | {fmt(t.fast_done_s)} | "
@@ -369,7 +448,8 @@ def describe(s: Settings, plan: Plan) -> str:
     ideal, fast = ideal_bounds(s, plan)
     return (
         f"{s.links} links over {s.hosts} hosts, latency {s.latency * 1000:.0f} ms, server cap "
-        f"{s.cap}/host; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
+        f"{f'{s.caps[0]}-{s.caps[1]}' if s.caps else s.cap}/host"
+        f"{' (429 above it)' if s.refuse else ''}; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
         f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
         f"drip hosts {s.drip_hosts}; app-shell hosts {s.shell_hosts}; "
         f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"

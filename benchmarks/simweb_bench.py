@@ -12,6 +12,11 @@ single-page-app hosts with a catch-all: their `/docs/` pages are short and load 
 each could be an app shell, and a careful checker probes the host once), and every other path,
 `/gone/` included, answers 200 with the same app shell (the known-broken links are soft 404s).
 
+With `--caps LO-HI` host i allows LO + i % (HI-LO+1) requests at once instead of `--cap`;
+with `--refuse` a request above a host's cap is answered 429 at once (Retry-After:
+REFUSE_RETRY_AFTER_S) instead of queueing, as a rate-limited site does; the refusals are
+counted per host.
+
 The hosts are sharded over `--workers` processes (host i belongs to worker i % W), so each
 host's semaphore lives in exactly one process and the cap is exact. Each worker counts
 requests per (host, path, method) and reports them, with its own CPU time, at
@@ -60,6 +65,7 @@ APP_SHELL = (
 DOCS_PREFIX = "/docs/"
 DRIP_INTERVAL_S = 0.1
 DRIP_LIMIT_S = 120.0
+REFUSE_RETRY_AFTER_S = 1
 
 
 def host_address(index: int) -> str:
@@ -81,6 +87,7 @@ class HostState:
     semaphore: asyncio.Semaphore
     inflight: int = 0
     max_inflight: int = 0
+    refused: int = 0
     first_arrival: float | None = None
     last_done: float | None = None
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -106,6 +113,7 @@ class HostState:
         self.counts.clear()
         self.peers.clear()
         self.max_inflight = self.inflight
+        self.refused = 0
         self.first_arrival = None
         self.last_done = None
 
@@ -118,6 +126,7 @@ class HostState:
             "cap": self.cap,
             "inflight": self.inflight,
             "max_inflight": self.max_inflight,
+            "refused": self.refused,
             "connections": len(self.peers),
             "first_arrival": self.first_arrival,
             "last_done": self.last_done,
@@ -140,6 +149,8 @@ class WorkerConfig:
     drip_hosts: int
     shell_hosts: int
     max_seconds: float
+    caps: tuple[int, int] | None = None  # (lo, hi): host i allows lo + i % (hi - lo + 1)
+    refuse: bool = False  # above the cap: 429 at once instead of a queue
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -154,6 +165,13 @@ class WorkerConfig:
             return "drip"
         return "shell" if index < self.slow_hosts + self.drip_hosts + self.shell_hosts else "fast"
 
+    def cap_of(self, index: int) -> int:
+        """How many requests host `index` serves at once."""
+        if self.caps is None:
+            return self.cap
+        low, high = self.caps
+        return low + index % (high - low + 1)
+
     def latency_of(self, index: int) -> float:
         """How long the host takes before it answers."""
         return self.slow_latency if self.kind_of(index) == "slow" else self.latency
@@ -164,10 +182,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def make_app(config: WorkerConfig) -> web.Application:
     """The aiohttp app of one worker: link pages plus the control endpoints."""
-    cap = config.cap
     states = {
         host_address(i): HostState(
-            i, config.kind_of(i), config.latency_of(i), cap, asyncio.Semaphore(cap)
+            i, config.kind_of(i), config.latency_of(i), config.cap_of(i),
+            asyncio.Semaphore(config.cap_of(i)),
         )
         for i in config.my_hosts()
     }
@@ -178,6 +196,10 @@ def make_app(config: WorkerConfig) -> web.Application:
         state = states[local_address(request)]
         peer = request.transport.get_extra_info("peername") if request.transport else None
         state.arrive(request.method, request.path, peer)
+        if config.refuse and state.inflight > state.cap:
+            state.refused += 1
+            state.depart()
+            return refusal()
         try:
             async with state.semaphore:
                 await asyncio.sleep(state.latency)
@@ -205,6 +227,12 @@ async def drip(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client gave up, as it should
     return response
+
+
+def refusal() -> web.Response:
+    """What a rate-limited host answers to a request above its cap."""
+    headers = {"Retry-After": str(REFUSE_RETRY_AFTER_S), "LinkChecker": "benchmark"}
+    return web.Response(status=429, text="too many requests", headers=headers)
 
 
 def local_address(request: web.Request) -> str:
@@ -278,6 +306,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--cap", type=int, default=4, help="concurrent requests per host")
+    parser.add_argument("--caps", default="", help="LO-HI: per-host caps spread over a range")
+    parser.add_argument("--refuse", action="store_true", help="429 above the cap, no queue")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--slow-hosts", type=int, default=0, help="hosts 0..K-1 are slow")
     parser.add_argument("--slow-latency-ms", type=float, default=5000.0)
@@ -302,13 +332,27 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         drip_hosts=args.drip_hosts,
         shell_hosts=args.shell_hosts,
         max_seconds=args.max_seconds,
+        caps=parse_caps(args.caps),
+        refuse=args.refuse,
     )
+
+
+def parse_caps(text: str) -> tuple[int, int] | None:
+    """`LO-HI` -> (lo, hi); empty -> None (every host has `--cap`)."""
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    return int(low), int(high or low)
 
 
 def spawn_workers(args: argparse.Namespace) -> list[subprocess.Popen[str]]:
     """Start one process per worker and wait until each has bound its hosts."""
     base = [sys.executable, os.path.abspath(__file__)]
-    options = [f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items() if k != "worker"]
+    options = [
+        f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')}={v}"
+        for k, v in vars(args).items()
+        if k != "worker" and v is not False
+    ]
     children = [
         subprocess.Popen([*base, *options, f"--worker={w}"], stdout=subprocess.PIPE, text=True)
         for w in range(args.workers)

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "check_changed": "check only the links that differ between two versions of roadmap.yaml "
     "(for PRs)",
     "init": "write a nightly and a pull-request workflow and a commented roadmap-bot.yaml",
+    "merge": "join the JSON reports of `check --shard K/N` runs into one report, as one run's",
 }
 
 EXIT_OK = 0

@@ -131,6 +131,7 @@ def ends_in_a_number(host: str) -> bool:
     return last[:2] == "0x" and all(ch in "0123456789abcdef" for ch in last[2:])
 
 
+@functools.lru_cache(maxsize=4096)  # one parse per numeric host, not one per link on it
 def whatwg_ipv4(host: str) -> str | None:
     """The dotted-quad address of a numeric host (short, decimal, octal and hex forms), or
     None when it is not a valid IPv4 address in any of them."""

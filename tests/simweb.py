@@ -360,3 +360,29 @@ class SimWeb:
         for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()
+
+
+@dataclass
+class Capped:
+    """A host that allows `limit` requests at once: share one instance over the host's paths
+    (as its fallback); each request above the limit is answered 429 at once (Retry-After when
+    given), the rest by `then`. Counts the refusals and the most requests it served at once."""
+
+    limit: int
+    then: Behaviour = field(default_factory=Page)
+    retry_after: str | None = None
+    active: int = 0
+    most: int = 0
+    refused: int = 0
+
+    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
+        if self.active >= self.limit:
+            self.refused += 1
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+            return web.Response(status=429, text="too many requests", headers=headers)
+        self.active += 1
+        self.most = max(self.most, self.active)
+        try:
+            return await self.then.respond(request, hit)
+        finally:
+            self.active -= 1

@@ -6,8 +6,11 @@ is a ticket in one shared ready-queue that `concurrency` workers take from. A wo
 ticket only while it checks that host's link, so a slow host ties up at most its own slots and
 never a worker that another host's link could use. A retry waits in a timer, not in a
 worker: the host's slot stays taken (a host that asked us to slow down gets fewer requests)
-while the worker serves other hosts. Memory stays bounded: links wait as small jobs in their
-lane, only the links in flight hold a body prefix, results keep no body.
+while the worker serves other hosts. How many slots a host has is its adaptive window
+(`host_limits.HostGate`, at most `per_host`): a 429/503 pauses the whole host and shrinks
+its window, and a worker retires a ticket the window no longer allows. Memory stays
+bounded: links wait as small jobs in their lane, only the links in flight hold a body
+prefix, results keep no body.
 """
 
 from __future__ import annotations
@@ -22,10 +25,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from types import MappingProxyType
 from typing import Any
 
 from bot.check.app_shell import ShellComparison
 from bot.check.classify import ClassifyRules, classify
+from bot.check.host_limits import (
+    REFUSAL_STATUSES,
+    HostGate,
+    HostLimit,
+    refusal_pause,
+    throttling_record,
+)
 from bot.check.http import HttpClient, checked_url, open_client
 from bot.check.inconclusive import run_health, unproven
 from bot.check.observation import Exchange, Failure, Observation, Verdict
@@ -99,6 +110,12 @@ def retry_delay(
     return wait
 
 
+def _answered(outcome: Observation | Retry) -> bool:
+    """True when the host answered (below 500): an answer that may open its window wider."""
+    seen = outcome.observation if isinstance(outcome, Retry) else outcome
+    return seen is not None and seen.failure is None and (seen.final_status or 0) < 500
+
+
 def prescreen(link: Link, settings: CheckSettings) -> LinkResult | None:
     """The result for a link that is not requested at all, or None when it must be checked."""
     if settings.is_excluded(link.url):
@@ -150,6 +167,7 @@ class Retry:
 
     job: Job
     wait: float
+    observation: Observation | None = None  # what this attempt saw
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +208,7 @@ class Checker:
         if wait is not None:
             note = Exchange("GET", job.target, detail=f"retry in {wait:.2f} s")
             return Retry(replace(job, attempt=attempt, exchanges=(*exchanges, note),
-                                 started=started), wait)
+                                 started=started), wait, observation)
         return replace(
             observation, url=job.target, exchanges=exchanges, attempts=attempt,
             elapsed_ms=int((time.monotonic() - started) * 1000),
@@ -270,12 +288,25 @@ class Checker:
 
 @dataclass(eq=False)
 class Lane:
-    """One host's queue of jobs; its tickets in the ready-queue are its free slots."""
+    """One host's queue of jobs; its tickets in the ready-queue are its free slots, as many as
+    its adaptive limit allows (`gate`, up to `slots`)."""
 
     host: str
     pending: deque[Job]
     slots: int
     delay: float
+    gate: HostGate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = HostGate(self.slots)
+
+
+def refusal_of(outcome: Observation | Retry) -> Observation | None:
+    """The answer when it is a refusal (429/503: the host asks us to slow down), else None."""
+    seen = outcome.observation if isinstance(outcome, Retry) else outcome
+    if seen is None or seen.failure is not None or seen.final_status not in REFUSAL_STATUSES:
+        return None
+    return seen
 
 
 class Scheduler:
@@ -304,12 +335,17 @@ class Scheduler:
             for timer in self._timers:
                 timer.cancel()
 
+    @property
+    def limits(self) -> list[tuple[str, HostLimit]]:
+        """Each host's adaptive limit as it stands (for the report's `throttling`)."""
+        return [(lane.host, lane.gate.limit) for lane in self._lanes]
+
     def _issue_tickets(self) -> None:
         # Round-robin over hosts, so the first requests are spread over every site.
-        rounds = max(lane.slots for lane in self._lanes)
-        for slot in range(rounds):
+        granted = {id(lane): lane.gate.grant(len(lane.pending)) for lane in self._lanes}
+        for slot in range(max(granted.values(), default=0)):
             for lane in self._lanes:
-                if slot < min(lane.slots, len(lane.pending)):
+                if slot < granted[id(lane)]:
                     self._ready.put_nowait(lane)
 
     async def _worker(self) -> None:
@@ -318,14 +354,80 @@ class Scheduler:
             if lane is None:
                 return
             if not lane.pending:
-                continue  # a ticket given back while a sibling slot took the last link
+                lane.gate.retire()  # a ticket given back while a sibling slot took the last link
+                continue
+            if not lane.gate.keep():
+                continue  # the host's window shrank since this ticket was queued
+            if not lane.gate.may_send():
+                lane.gate.parked += 1  # paused, or a probe of the host's limit is out
+                continue
             job = lane.pending.popleft()
+            concurrent = lane.gate.sent()
             outcome = await self._checker.attempt(job)
+            refusal = refusal_of(outcome)
+            if refusal is not None:
+                self._refused(lane, job, outcome, refusal, concurrent)
+                continue
+            for _ in range(lane.gate.answered(concurrent, accepted=_answered(outcome))):
+                self._ready.put_nowait(lane)
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
             self._finish(job, await self._checker.conclude(job, outcome))
             self._give_back(lane)
+
+    def _refused(self, lane: Lane, job: Job, outcome: Observation | Retry, refusal: Observation,
+                 concurrent: int) -> None:
+        # The whole host pauses (not only this link) and its window shrinks; a retry waits
+        # first in line for the pause to end instead of in a timer of its own.
+        # The pause grows with the refusals in a row, whichever link drew them: a host that
+        # keeps refusing is slowed down before it is given up.
+        growing = backoff(lane.gate.limit.refused_in_a_row + 1, self._checker.settings,
+                          self._checker.jitter())
+        pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
+            self._final_refusal_pause(refusal, growing))
+        if not isinstance(outcome, Retry) and not lane.pending:
+            pause = 0.0  # nothing of this host is left to wait for
+        lane.gate.refused(concurrent, pause)
+        if isinstance(outcome, Retry):
+            lane.pending.appendleft(outcome.job)
+        else:
+            self._finish(job, self._checker.result(job, outcome))
+        if lane.gate.limit.gave_up:
+            self._abandon(lane, refusal)
+        self._give_back(lane)
+        timer = asyncio.create_task(self._resume_after(pause, lane))
+        self._timers.add(timer)
+        timer.add_done_callback(self._timers.discard)
+
+    def _final_refusal_pause(self, refusal: Observation, growing: float) -> float:
+        checker = self._checker
+        asked = retry_after_seconds(refusal.final_headers.get("retry-after"), checker.clock())
+        return refusal_pause(asked, checker.settings.max_retry_after, growing)
+
+    def _abandon(self, lane: Lane, refusal: Observation) -> None:
+        # A host refusing request after request is not asked again: its remaining links
+        # carry the refusal it kept giving, marked as not requested.
+        while lane.pending:
+            job = lane.pending.popleft()
+            note = Exchange("GET", job.target, detail="not requested: the host kept refusing")
+            seen = replace(refusal, url=job.target, final_url=job.target, hops=(),
+                           exchanges=(*job.exchanges, note), attempts=job.attempt, elapsed_ms=0)
+            result = self._checker.result(job, seen)
+            metadata = {**result.metadata, "not_requested": "the host kept refusing"}
+            self._finish(job, replace(result, metadata=MappingProxyType(metadata)))
+
+    async def _resume_after(self, pause: float, lane: Lane) -> None:
+        if pause > 0:
+            await self._checker.sleep(pause)
+        for _ in range(lane.gate.resume()):
+            self._ready.put_nowait(lane)
+        self._grant(lane)
+
+    def _grant(self, lane: Lane) -> None:
+        """Tickets for slots the host's window has gained."""
+        for _ in range(lane.gate.grant(len(lane.pending))):
+            self._ready.put_nowait(lane)
 
     def _finish(self, job: Job, result: LinkResult | None) -> None:
         if result is not None:  # None: deferred, settled after the run
@@ -337,9 +439,16 @@ class Scheduler:
 
     def _give_back(self, lane: Lane) -> None:
         if not lane.pending:
-            return  # the slot retires with its host's last link
+            lane.gate.retire()  # the slot retires with its host's last link
+            return
+        if not lane.gate.keep():
+            return  # the host's window shrank: this slot retires
+        if lane.gate.paused:
+            lane.gate.parked += 1
+            return
         if lane.delay <= 0:
             self._ready.put_nowait(lane)
+            self._grant(lane)
             return
         self._later(lane.delay, lane)
 
@@ -358,6 +467,7 @@ class Scheduler:
         if job is not None:
             lane.pending.appendleft(job)
         self._ready.put_nowait(lane)
+        self._grant(lane)
 
 
 def plan(
@@ -398,6 +508,35 @@ async def check_links(
 ) -> Report:
     """Check every link once; the report lists results in the order of `links`."""
     generated_at = clock()
+    checked = await check_pass(links, settings, page_hook=page_hook, validators=validators,
+                               progress=progress, clock=clock, sleep=sleep, jitter=jitter)
+    return build_report(inputs, generated_at, checked.results,
+                        throttling_record(checked.limits))
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One pass over some links: a result per link, in their order, and each host's limit
+    as the pass left it. No run-health judgement yet: that needs every link of the run."""
+
+    results: tuple[LinkResult, ...]
+    limits: tuple[tuple[str, HostLimit], ...]
+
+
+async def check_pass(
+    links: Sequence[Link],
+    settings: CheckSettings,
+    *,
+    page_hook: PageHook | None = None,
+    validators: Validators | None = None,
+    progress: Progress | None = None,
+    clock: Clock = utc_now,
+    sleep: Sleep = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
+    on_result: Callable[[int, LinkResult], None] | None = None,
+) -> Checked:
+    """Check every link once (see `check_links`); one process's share of a run. `on_result`
+    hears each result with its index in `links` as it is decided."""
     lanes, known = plan(links, settings)
     results: list[LinkResult | None] = [known.get(index) for index in range(len(links))]
 
@@ -405,10 +544,14 @@ async def check_links(
         results[index] = result
         if progress is not None:
             progress(result)
+        if on_result is not None:
+            on_result(index, result)
 
-    for result in known.values():
+    for index, result in known.items():
         if progress is not None:
             progress(result)
+        if on_result is not None:
+            on_result(index, result)
     with fewer_collections():
         async with open_client(settings) as client:
             checker = Checker(client, settings, page_hook, validators or {}, clock, sleep, jitter)
@@ -422,7 +565,9 @@ async def check_links(
                 _fill_deadline(links, results, checker, record)
             else:
                 _settle(checker, record)
-    return _report(inputs, generated_at, results)
+    done = tuple(result for result in results if result is not None)
+    assert len(done) == len(links), "every link has a result once the pass is over"
+    return Checked(done, tuple(scheduler.limits))
 
 
 def _settle(checker: Checker, record: Callable[[int, LinkResult], None]) -> None:
@@ -455,16 +600,19 @@ def _fill_deadline(
             record(index, to_link_result(link, observation, verdict, checker.clock(), {}))
 
 
-def _report(
-    inputs: Sequence[str], generated_at: datetime, results: Sequence[LinkResult | None]
+def build_report(
+    inputs: Sequence[str], generated_at: datetime, results: Sequence[LinkResult],
+    throttling: Mapping[str, Any],
 ) -> Report:
-    done = tuple(result for result in results if result is not None)
+    """The run's report from every result of the run: health judged over all of them."""
+    done = tuple(results)
     inconclusive, reason = run_health(done)
     if inconclusive:
         done = unproven(done)
     return Report(
         inputs=tuple(inputs), generated_at=generated_at, links=done,
         inconclusive=inconclusive, inconclusive_reason=reason if inconclusive else None,
+        extra={"throttling": dict(throttling)},
     )
 
 

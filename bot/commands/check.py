@@ -9,16 +9,17 @@ import sys
 from contextlib import suppress
 from dataclasses import replace
 
-from bot.check.engine import check_links
+from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
+from bot.check.shards import Shard, lane_host, shard_extra
 from bot.configfile import DEFAULT_CONFIG, config_path
 from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.freshness.settings import load_settings
-from bot.model import Report
+from bot.model import Link, Report
 from bot.prcheck import new_links
 from bot.report import FORMATS, Renderer, gh_annotations
 from bot.report.files import parse_formats, write_reports
@@ -28,6 +29,7 @@ from bot.verify.settings import load_verify_config
 from bot.verify.stage import verify
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
+MAX_DEFAULT_JOBS = 8  # more worker processes than this rarely pays on a shared runner
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +60,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-verify", action="store_true",
                         help="no second opinion (public page, provider, Internet Archive) on "
                              "links the check cannot see")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes, hosts dealt among them (default: the number "
+                        f"of CPUs, at most {MAX_DEFAULT_JOBS}); the report does not depend on it")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="check only the hosts of shard K of N (stable by host name); "
+                        "`roadmap-bot merge` joins the N reports into the whole run's")
+
+
+def jobs_from_args(args: argparse.Namespace) -> int:
+    """`--jobs`, else the CPU count (read here, at the edge) capped at MAX_DEFAULT_JOBS."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
+    if jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    return int(jobs)
 
 
 def settings_from_args(args: argparse.Namespace) -> CheckSettings:
@@ -116,6 +134,15 @@ def baseline_urls(inputs: list[str], baseline: str) -> frozenset[str]:
     return frozenset(known)
 
 
+def _shard_links(links: list[Link], settings: CheckSettings, shard: Shard | None
+                 ) -> tuple[list[Link], list[int]]:
+    """The links this run checks, and their positions among all the inputs' links."""
+    if shard is None:
+        return links, list(range(len(links)))
+    positions = shard.positions([lane_host(link, settings) for link in links])
+    return [links[at] for at in positions], positions
+
+
 def renderer_for(name: str) -> Renderer:
     renderer = FORMATS.get(name)
     if renderer is None:
@@ -141,17 +168,23 @@ async def _verified(report: Report, settings: CheckSettings, config: str | None)
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    jobs = jobs_from_args(args)
     formats = formats_from_args(args)
     renderer = renderer_for(formats[0])
+    shard = Shard.parse(args.shard) if getattr(args, "shard", None) else None
     inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
     links = links_from_inputs(inputs, sys.stdin)
     if args.baseline:
         links = new_links(links, baseline_urls(inputs, args.baseline))
+    mine, positions = _shard_links(links, settings, shard)
     show = wants_progress(args.no_progress)
-    with ProgressDisplay(len(links), show) as progress:
-        report: Report = asyncio.run(check_links(
-            links, settings, inputs=inputs, page_hook=scrape_page, progress=progress,
+    with ProgressDisplay(len(mine), show) as progress:
+        report: Report = asyncio.run(check_in_workers(
+            mine, settings, jobs, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
+    if shard is not None:
+        report = replace(report, extra={**report.extra,
+                                        **shard_extra(shard, positions, len(links))})
     if not args.no_verify:
         report = asyncio.run(_verified(report, settings, config_path(args.config)))
     if args.reports_dir:

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from bot.check.engine import check_links
+from bot.check.parallel import check_in_workers
 from bot.check.settings import CheckSettings, load_check_config
+from bot.commands.check import jobs_from_args
 from bot.commands.curate import adapter, context_from_env
 from bot.configfile import config_path
 from bot.curate.github_adapter import GitHubAdapter
@@ -31,7 +32,7 @@ from bot.history import store
 from bot.history.fold import FAILING, fold, validators
 from bot.history.model import History
 from bot.model import Link, Report
-from bot.report import gh_annotations
+from bot.report import gh_annotations, json_report
 from bot.report.files import REPORT_FILES, write_reports
 from bot.sources.files import resolve_inputs
 from bot.sources.interface import SourceOfTruth
@@ -59,6 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-section", metavar="N", help="check only section N (e.g. 1.2)")
     parser.add_argument("--only-url", metavar="URL", action="append",
                         help="check only this URL (repeatable)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="worker processes for the check (default: the number of CPUs, "
+                        "at most 8)")
+    parser.add_argument("--checked", metavar="REPORT",
+                        help="take the link verdicts from this JSON report (e.g. the `merge` of "
+                        "a sharded check) instead of checking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,8 @@ class RunOptions:
     # Off unless configured: `options_from_args` loads the config's `verify:` section (on by
     # default there), so code that builds options by hand never asks the real archive.
     verify: VerifySettings = VERIFY_OFF
+    checked: str | None = None  # a report already checked (sharded runs), read not re-checked
+    jobs: int = 1  # worker processes for the check
 
     @property
     def partial(self) -> bool:
@@ -115,8 +124,13 @@ class Checked:
 
 async def check_and_assess(links: list[Link], history: History, options: RunOptions,
                            clock: Clock) -> Checked:
-    report = await check_links(links, options.check, inputs=list(options.source().paths),
-                               page_hook=scrape_page, validators=validators(history), clock=clock)
+    if options.checked:
+        report = json_report.load(options.checked)
+    else:
+        report = await check_in_workers(links, options.check, options.jobs,
+                                        inputs=list(options.source().paths),
+                                        page_hook=scrape_page, validators=validators(history),
+                                        clock=clock)
     reason = outage_reason(report, options.curate)
     if reason is not None:  # nothing after this point may act on the run
         unhealthy = replace(report, inconclusive=True, inconclusive_reason=reason)
@@ -237,6 +251,7 @@ def options_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> RunOp
         curate=load_curate_config(config), context=context_from_env(env), dry_run=args.dry_run,
         only_section=args.only_section, only_urls=tuple(args.only_url or ()),
         verify=load_verify_config(config),
+        checked=getattr(args, "checked", None), jobs=jobs_from_args(args),
     )
 
 

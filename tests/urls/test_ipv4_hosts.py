@@ -65,6 +65,7 @@ def test_names_are_not_numbers(host: str) -> None:
         ("http://2130706433:8080/", "http://127.0.0.1:8080/"),
         ("http://017700000001:8080/", "http://127.0.0.1:8080/"),
         ("HTTP://0X7F.1/", "http://127.0.0.1/"),
+        ("http://²/", "http://0.0.0.2/"),  # a number once mapped to ASCII (found by hypothesis)
     ],
 )
 def test_normalize_rewrites_numeric_hosts(url: str, normal: str) -> None:

@@ -1,0 +1,181 @@
+"""Adaptive per-host concurrency: how many requests one host gets at once, learnt from its
+answers, and the record of which hosts were throttled and how long the run waited for them.
+
+The rule (pure, in `HostLimit`): a host's window opens one request at a time up to the
+configured ceiling (`per_host`): it grows by one only when a request sent at the full window
+succeeded, so at most one request at a time probes a level the host has not yet accepted.
+Opening at the full ceiling would send `per_host` requests at once to a host that allows
+fewer, and every one above its limit would be refused together. A refusal (429 or 503)
+halves the window, remembers that the host refused at that level (the window never reaches
+it again in this run), and pauses the host for its Retry-After (within the configured bound)
+or a backoff that grows while the refusals continue. After a refusal the window grows back
+slowly: one slot per `RECOVERY_SUCCESSES` full-window successes. A host that refused
+`GIVE_UP_REFUSALS` requests in a row with no success between is slowed to a stop, not
+hammered: its remaining links are reported with the refusal it gave, without a request.
+
+`HostGate` is the thin stateful side the scheduler uses: tickets out, requests in flight, the
+pause, and the probe: a request sent at a concurrency the host has not yet accepted holds
+back every other request that would go as high until it is answered, so two requests never
+test the host's limit at once (the second would be refused before the first refusal is read).
+Its pause is awaited through the engine's injected `sleep`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+REFUSAL_STATUSES = frozenset({429, 503})
+# Successes at the full window needed for one more slot once a host has refused: slow regrowth.
+RECOVERY_SUCCESSES = 4
+# Refusals in a row (no success between) after which a host's remaining links get no request.
+GIVE_UP_REFUSALS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class HostLimit:
+    """One host's adaptive window and what it has taught the run so far."""
+
+    ceiling: int
+    window: int = 1
+    refused_at: int | None = None  # lowest concurrency at which the host refused a request
+    credit: int = 0  # full-window successes since the window last grew
+    refusals: int = 0
+    refused_in_a_row: int = 0
+    waited: float = 0.0  # seconds this host was paused in total
+
+    @property
+    def bound(self) -> int:
+        """The most the window may reach: the ceiling, below any level the host refused."""
+        if self.refused_at is None:
+            return self.ceiling
+        return max(1, min(self.ceiling, self.refused_at - 1))
+
+    @property
+    def gave_up(self) -> bool:
+        return self.refused_in_a_row >= GIVE_UP_REFUSALS
+
+
+def opening(ceiling: int) -> HostLimit:
+    """A host not yet contacted: one request at a time until its answers open the window."""
+    return HostLimit(ceiling=max(1, ceiling))
+
+
+def after_success(limit: HostLimit, concurrent: int) -> HostLimit:
+    """The host accepted a request sent while `concurrent` were in flight (itself included)."""
+    if concurrent < limit.window or limit.window >= limit.bound:
+        return replace(limit, refused_in_a_row=0) if limit.refused_in_a_row else limit
+    needed = 1 if limit.refusals == 0 else RECOVERY_SUCCESSES
+    if limit.credit + 1 < needed:
+        return replace(limit, credit=limit.credit + 1, refused_in_a_row=0)
+    return replace(limit, window=limit.window + 1, credit=0, refused_in_a_row=0)
+
+
+def after_refusal(limit: HostLimit, concurrent: int, pause: float) -> HostLimit:
+    """The host refused (429/503) a request sent while `concurrent` were in flight, and the
+    run pauses it for `pause` seconds: halve the window, below the level it refused."""
+    refused_at = concurrent if limit.refused_at is None else min(limit.refused_at, concurrent)
+    halved = replace(limit, refused_at=refused_at)
+    return replace(
+        halved, window=max(1, min(limit.window // 2, halved.bound)), credit=0,
+        refusals=limit.refusals + 1, refused_in_a_row=limit.refused_in_a_row + 1,
+        waited=limit.waited + pause,
+    )
+
+
+def refusal_pause(asked: float | None, bound: float, backoff: float) -> float:
+    """How long a refusing host is left alone: its Retry-After within `bound`, else `backoff`."""
+    if asked is None:
+        return backoff
+    return min(asked, bound)
+
+
+def throttling_record(limits: Iterable[tuple[str, HostLimit]]) -> dict[str, Any]:
+    """The report's `throttling` entry: each host that refused, by name, and the waits."""
+    refusing = sorted((item for item in limits if item[1].refusals), key=lambda item: item[0])
+    hosts = [
+        {"host": host, "refusals": limit.refusals, "limit": limit.bound,
+         "gave_up": limit.gave_up, "waited_s": round(limit.waited, 3)}
+        for host, limit in refusing
+    ]
+    return {"hosts": hosts, "waited_s": round(sum(limit.waited for _, limit in refusing), 3)}
+
+
+class HostGate:
+    """One host's tickets under its adaptive limit. A ticket is a permission to send one
+    request; the scheduler queues them. `tickets` counts those out (queued, held by a worker
+    or waiting in a timer), `active` the requests in flight, `parked` the tickets held back
+    while the host is paused or probed, `proven` the most requests in flight at which one
+    was accepted."""
+
+    def __init__(self, ceiling: int) -> None:
+        self.limit = opening(ceiling)
+        self.tickets = 0
+        self.active = 0
+        self.parked = 0
+        self.paused = False
+        self.proven = 0
+        self.probing = False
+
+    def may_send(self) -> bool:
+        """False while paused, or while a probe is out and one more request would probe too."""
+        return not self.paused and not (self.probing and self.active >= self.proven)
+
+    def grant(self, pending: int) -> int:
+        """New tickets the window allows now, for `pending` links waiting."""
+        if self.paused:
+            return 0
+        extra = max(0, min(self.limit.window - self.tickets, pending))
+        self.tickets += extra
+        return extra
+
+    def keep(self) -> bool:
+        """A ticket came back: keep it, or retire it when the window has shrunk below it."""
+        if self.tickets > self.limit.window:
+            self.tickets -= 1
+            return False
+        return True
+
+    def retire(self) -> None:
+        self.tickets -= 1
+
+    def sent(self) -> int:
+        """A request leaves; the number in flight, itself included."""
+        self.active += 1
+        if self.active > self.proven:
+            self.probing = True
+        return self.active
+
+    def answered(self, concurrent: int, accepted: bool) -> int:
+        """A request came back without a refusal (`accepted`: with an HTTP answer); the
+        parked tickets that may go now."""
+        self.active -= 1
+        probe = concurrent > self.proven
+        if accepted:
+            self.limit = after_success(self.limit, concurrent)
+            self.proven = max(self.proven, concurrent)
+        if not probe:
+            return 0
+        self.probing = False
+        if self.paused:
+            return 0
+        parked, self.parked = self.parked, 0
+        return parked
+
+    def refused(self, concurrent: int, pause: float) -> None:
+        """A request sent while `concurrent` were in flight was refused. The level blamed is
+        the lower of that and what is still in flight now: answers the host already sent may
+        wait unread behind a busy event loop, so our count can run ahead of the host's, and
+        blaming too high a level would draw a second refusal later."""
+        self.active -= 1
+        if concurrent > self.proven:
+            self.probing = False
+        level = min(concurrent, self.active + 1)
+        self.limit = after_refusal(self.limit, level, pause)
+        self.paused = True
+
+    def resume(self) -> int:
+        """The pause is over: the parked tickets go back to the queue."""
+        self.paused, parked, self.parked = False, self.parked, 0
+        return parked

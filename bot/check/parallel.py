@@ -1,0 +1,179 @@
+"""Checking with several worker processes: whole hosts dealt to forked workers (each host's
+limit lives in exactly one process, so it stays exact), results streamed back over pipes and
+put in the links' order, and the run judged once over all of them: the report is the one a
+single process would write, whatever the number of workers.
+
+Workers are forked (Linux, macOS), after the links are extracted and the settings resolved,
+so they inherit both without pickling; only results travel back, pickled, their metadata
+as a plain dict (a read-only mapping proxy does not pickle).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
+from types import MappingProxyType
+from typing import Any, Final
+
+from bot.check.engine import (
+    Clock,
+    PageHook,
+    Progress,
+    Validators,
+    build_report,
+    check_links,
+    check_pass,
+    utc_now,
+)
+from bot.check.host_limits import throttling_record
+from bot.check.settings import CheckSettings
+from bot.check.shards import deal, lane_host, merge_throttling
+from bot.errors import BotError
+from bot.model import Link, LinkResult, Report
+
+# A worker sends its results in batches: every BATCH results or FLUSH_SECONDS, whichever first.
+# A batch stays well under a pipe's 64 KiB buffer, so sending does not stall the worker's
+# event loop while the parent has not read the previous one.
+BATCH = 64
+FLUSH_SECONDS = 0.25
+FORK: Final = "fork"  # where the platform has no fork (Windows), the check runs in one process
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """What one worker checks: its links (by index in the run) with its share of the
+    global concurrency."""
+
+    indices: tuple[int, ...]
+    settings: CheckSettings
+
+
+def passes(links: Sequence[Link], settings: CheckSettings, jobs: int) -> list[Pass]:
+    """The workers' shares: hosts dealt over at most `jobs` workers (none empty), the global
+    concurrency split so that together they never exceed it."""
+    workers = max(1, min(jobs, settings.concurrency, len(links)))
+    groups = [group for group in deal([lane_host(link, settings) for link in links], workers)
+              if group]
+    share = max(1, settings.concurrency // max(1, len(groups)))
+    return [Pass(tuple(group), replace(settings, concurrency=share)) for group in groups]
+
+
+async def check_in_workers(
+    links: Sequence[Link],
+    settings: CheckSettings,
+    jobs: int,
+    *,
+    inputs: Sequence[str] = (),
+    page_hook: PageHook | None = None,
+    validators: Validators | None = None,
+    progress: Progress | None = None,
+    clock: Clock = utc_now,
+) -> Report:
+    """`check_links` over `jobs` worker processes; one process when there is nothing to split."""
+    can_fork = FORK in multiprocessing.get_all_start_methods()
+    shares = passes(links, settings, jobs) if can_fork else []
+    if len(shares) <= 1:
+        return await check_links(links, settings, inputs=inputs, page_hook=page_hook,
+                                 validators=validators, progress=progress, clock=clock)
+    generated_at = clock()
+    gathered = _Gathered([None] * len(links), progress)
+    context = multiprocessing.get_context(FORK)
+    workers = []
+    for share in shares:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work, args=(sender, [links[at] for at in share.indices], share.settings,
+                                page_hook, validators, clock), daemon=True)
+        process.start()
+        sender.close()
+        workers.append((process, receiver, share))
+    try:
+        async with asyncio.TaskGroup() as group:  # one worker lost ends the others' reading
+            for _, receiver, share in workers:
+                group.create_task(gathered.collect(receiver, share.indices))
+    except* BotError as lost:
+        raise lost.exceptions[0] from None  # one line for the CLI, not a group
+    finally:
+        for process, receiver, _ in workers:
+            receiver.close()
+            process.join(timeout=5 if len(gathered.throttling) == len(workers) else 0)
+            if process.is_alive():  # a sibling was lost: the run is over, so is its work
+                process.terminate()
+                process.join()
+    results = tuple(result for result in gathered.results if result is not None)
+    if len(results) != len(links):
+        raise BotError(f"worker processes returned {len(results)} of {len(links)} results")
+    return build_report(inputs, generated_at, results, merge_throttling(gathered.throttling))
+
+
+@dataclass
+class _Gathered:
+    """The parent's side: results by index as batches arrive, and each worker's throttling."""
+
+    results: list[LinkResult | None]
+    progress: Progress | None
+    throttling: list[dict[str, Any]] = field(default_factory=list)
+
+    async def collect(self, receiver: Connection, indices: Sequence[int]) -> None:
+        """Read one worker's messages until it says it is done (on the event loop's reader)."""
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        descriptor = receiver.fileno()
+
+        def readable() -> None:
+            try:
+                kind, payload = receiver.recv()
+            except (EOFError, OSError):
+                kind, payload = "lost", None
+            if kind == "results":
+                self._take(payload, indices)
+                return
+            loop.remove_reader(descriptor)
+            if kind == "done":
+                self.throttling.append(payload)
+                finished.set_result(None)
+            else:
+                finished.set_exception(BotError("a worker process ended without its results"))
+
+        loop.add_reader(descriptor, readable)
+        try:
+            await finished
+        finally:
+            loop.remove_reader(descriptor)
+
+    def _take(self, batch: list[tuple[int, LinkResult]], indices: Sequence[int]) -> None:
+        for local, sent in batch:
+            result = replace(sent, metadata=MappingProxyType(dict(sent.metadata)))
+            self.results[indices[local]] = result
+            if self.progress is not None:
+                self.progress(result)
+
+
+def _work(sender: Connection, links: list[Link], settings: CheckSettings,
+          page_hook: PageHook | None, validators: Validators | None, clock: Clock) -> None:
+    """A worker process: check its links, streaming results back in batches."""
+    # Forked from inside the parent's running event loop: this process starts its own.
+    asyncio.events._set_running_loop(None)
+    batch: list[tuple[int, LinkResult]] = []
+    flushed = [time.monotonic()]
+
+    def flush() -> None:
+        sender.send(("results", batch[:]))
+        batch.clear()
+        flushed[0] = time.monotonic()
+
+    def on_result(local: int, result: LinkResult) -> None:
+        batch.append((local, replace(result, metadata=dict(result.metadata))))
+        if len(batch) >= BATCH or time.monotonic() - flushed[0] >= FLUSH_SECONDS:
+            flush()
+
+    checked = asyncio.run(check_pass(links, settings, page_hook=page_hook,
+                                     validators=validators, clock=clock, on_result=on_result))
+    if batch:
+        flush()
+    sender.send(("done", throttling_record(checked.limits)))
+    sender.close()

@@ -1,0 +1,157 @@
+"""The adaptive per-host limit's pure rule: opening, growth, halving, slow regrowth, giving up,
+the pause a refusal earns, and the report's `throttling` record."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.check.host_limits import (
+    GIVE_UP_REFUSALS,
+    RECOVERY_SUCCESSES,
+    HostGate,
+    HostLimit,
+    after_refusal,
+    after_success,
+    opening,
+    refusal_pause,
+    throttling_record,
+)
+
+
+def test_a_new_host_gets_one_request_at_a_time() -> None:
+    assert opening(4) == HostLimit(ceiling=4, window=1)
+    assert opening(0).ceiling == 1
+
+
+@pytest.mark.parametrize(
+    ("window", "concurrent", "grown"),
+    [
+        (1, 1, 2),  # a success at the full window opens one more slot
+        (2, 1, 2),  # a success below the full window proves nothing new
+        (3, 3, 4),
+        (4, 4, 4),  # never above the ceiling
+    ],
+)
+def test_growth_before_any_refusal(window: int, concurrent: int, grown: int) -> None:
+    limit = replace(opening(4), window=window)
+    assert after_success(limit, concurrent).window == grown
+
+
+def test_a_refusal_halves_and_remembers_the_level() -> None:
+    limit = replace(opening(8), window=6)
+    refused = after_refusal(limit, concurrent=6, pause=1.5)
+    assert (refused.window, refused.refused_at, refused.bound) == (3, 6, 5)
+    assert (refused.refusals, refused.refused_in_a_row, refused.waited) == (1, 1, 1.5)
+
+
+def test_the_window_never_reaches_a_refused_level_again() -> None:
+    limit = after_refusal(replace(opening(8), window=3), concurrent=3, pause=0.0)
+    assert (limit.window, limit.bound) == (1, 2)
+    for _ in range(10 * RECOVERY_SUCCESSES):
+        limit = after_success(limit, limit.window)
+    assert limit.window == 2
+
+
+def test_regrowth_after_a_refusal_is_slow() -> None:
+    limit = after_refusal(replace(opening(8), window=8), concurrent=8, pause=0.0)
+    assert limit.window == 4
+    for _ in range(RECOVERY_SUCCESSES - 1):
+        limit = after_success(limit, 4)
+        assert limit.window == 4
+    assert after_success(limit, 4).window == 5
+
+
+def test_a_success_ends_a_run_of_refusals() -> None:
+    limit = after_refusal(after_refusal(opening(4), 1, 0.0), 1, 0.0)
+    assert limit.refused_in_a_row == 2 and limit.window == 1
+    assert after_success(limit, 1).refused_in_a_row == 0
+
+
+def test_a_host_that_keeps_refusing_is_given_up() -> None:
+    limit = opening(4)
+    for n in range(GIVE_UP_REFUSALS):
+        assert not limit.gave_up, n
+        limit = after_refusal(limit, 1, 0.5)
+    assert limit.gave_up and limit.window == 1 and limit.waited == 0.5 * GIVE_UP_REFUSALS
+
+
+@pytest.mark.parametrize(
+    ("asked", "bound", "backoff", "pause"),
+    [(2.0, 60.0, 0.5, 2.0), (3600.0, 60.0, 0.5, 60.0), (None, 60.0, 0.5, 0.5), (0.0, 60.0, 0.5, 0.0)],
+)
+def test_refusal_pause_honours_retry_after_within_the_bound(
+    asked: float | None, bound: float, backoff: float, pause: float
+) -> None:
+    assert refusal_pause(asked, bound, backoff) == pause
+
+
+def test_throttling_record_lists_refusing_hosts_by_name() -> None:
+    calm = opening(4)
+    busy = after_refusal(replace(opening(4), window=3), 3, 1.25)
+    record = throttling_record([("b.org", busy), ("a.org", calm), ("a2.org", busy)])
+    assert record == {
+        "hosts": [
+            {"host": "a2.org", "refusals": 1, "limit": 2, "gave_up": False, "waited_s": 1.25},
+            {"host": "b.org", "refusals": 1, "limit": 2, "gave_up": False, "waited_s": 1.25},
+        ],
+        "waited_s": 2.5,
+    }
+    assert throttling_record([("a.org", calm)]) == {"hosts": [], "waited_s": 0.0}
+
+
+def test_gate_tickets_follow_the_window() -> None:
+    gate = HostGate(4)
+    assert gate.grant(pending=10) == 1 and gate.tickets == 1
+    concurrent = gate.sent()
+    gate.answered(concurrent, accepted=True)
+    assert gate.limit.window == 2 and gate.keep() and gate.grant(pending=10) == 1
+    first, second = gate.sent(), gate.sent()
+    assert (first, second) == (1, 2)
+    gate.refused(second, pause=0.3)
+    assert gate.paused and gate.grant(pending=10) == 0
+    assert gate.keep() is False and gate.tickets == 1  # the window shrank to 1: one retires
+    gate.parked += 1
+    assert gate.resume() == 1 and not gate.paused
+
+
+def test_gate_counts_only_answers_towards_growth() -> None:
+    gate = HostGate(4)
+    gate.grant(1)
+    gate.answered(gate.sent(), accepted=False)  # a timeout: no evidence the host copes
+    assert gate.limit.window == 1 and gate.active == 0
+
+
+def test_one_probe_of_a_new_level_at_a_time() -> None:
+    gate = HostGate(4)
+    gate.answered(gate.sent(), accepted=True)  # one at a time is proven
+    assert gate.proven == 1 and gate.limit.window == 2
+    assert gate.may_send() and gate.sent() == 1  # within the proven level: no probe
+    assert gate.may_send() and gate.sent() == 2  # the probe of level 2
+    assert not gate.may_send()  # a third would probe too, before the probe is answered
+    gate.parked += 1
+    assert gate.answered(1, accepted=True) == 0  # not the probe: the parked ticket waits
+    assert not gate.may_send()  # one more would make two again: the probe's level
+    assert gate.answered(2, accepted=True) == 1 and gate.proven == 2 and not gate.probing
+    assert gate.may_send()
+
+
+def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
+    gate = HostGate(4)
+    gate.answered(gate.sent(), accepted=True)
+    gate.sent()
+    gate.refused(gate.sent(), pause=0.1)
+    assert not gate.probing and gate.paused and not gate.may_send()
+    assert gate.limit.bound == 1 and gate.proven == 1
+
+
+def test_a_refusal_blames_no_more_than_is_still_in_flight() -> None:
+    gate = HostGate(8)
+    gate.limit = replace(gate.limit, window=4)
+    gate.proven = 4
+    sent = [gate.sent() for _ in range(4)]
+    gate.answered(sent[0], accepted=True)  # two answers read before the refusal
+    gate.answered(sent[1], accepted=True)
+    gate.refused(sent[3], pause=0.0)  # sent with 4 in flight; 2 in flight now, itself included
+    assert gate.limit.refused_at == 2 and gate.limit.bound == 1

@@ -1,0 +1,139 @@
+"""Worker processes: hosts are dealt whole (each host's limit lives in one process), the global
+concurrency is shared, and the report is the same whatever the number of workers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.check.engine import check_links
+from bot.check.parallel import check_in_workers, passes
+from bot.check.settings import CheckSettings
+from bot.check.shards import deal, lane_host
+from bot.cli import main
+from bot.errors import BotError
+from bot.model import Link, PageSnapshot, Report, Source, Status
+from bot.report.json_report import report_to_dict
+from tests.simweb import Flaky, Page, Redirect, SimWeb
+
+TIMING = ("generated_at", "checked_at", "elapsed_ms", "waited_s")
+
+
+def untimed(data: Any) -> Any:
+    """The report without the fields that say when or how long (they differ run to run)."""
+    if isinstance(data, dict):
+        return {key: untimed(value) for key, value in data.items() if key not in TIMING}
+    if isinstance(data, list):
+        return [untimed(item) for item in data]
+    return data
+
+
+def report_json(report: Report) -> Any:
+    return untimed(json.loads(json.dumps(report_to_dict(report))))
+
+
+def test_deal_keeps_hosts_whole_and_balances_the_busiest_first() -> None:
+    hosts = ["a", "b", "a", "c", "a", "b", "d"]
+    assert deal(hosts, 2) == [[0, 2, 4, 6], [1, 3, 5]]  # a | b, then c and d where lighter
+    assert deal(hosts, 1) == [list(range(7))]
+    assert deal(hosts, 9)[:4] == [[0, 2, 4], [1, 5], [3], [6]]
+
+
+def test_passes_share_the_global_concurrency(settings: CheckSettings) -> None:
+    links = [Link(f"http://h{n % 5}.example/{n}") for n in range(20)]
+    shares = passes(links, replace(settings, concurrency=10), jobs=3)
+    assert len(shares) == 3 and sum(share.settings.concurrency for share in shares) <= 10
+    hosts = [{lane_host(links[at], settings) for at in share.indices} for share in shares]
+    assert sum(len(group) for group in hosts) == 5  # no host in two workers
+    assert sorted(at for share in shares for at in share.indices) == list(range(20))
+    assert len(passes(links, replace(settings, concurrency=1), jobs=3)) == 1
+
+
+async def sim_links(web: SimWeb) -> list[Link]:
+    urls: list[str] = []
+    for n in range(6):
+        host = await web.add_host(f"w{n}")
+        host.latency = 0.01
+        urls += [host.route(f"/ok{k}", Page(f"<title>Page {n}.{k}</title>")) for k in range(8)]
+        urls.append(host.url("/missing"))
+        urls.append(host.route("/moved", Redirect(host.url("/ok0"), status=301)))
+        urls.append(host.route("/flaky", Flaky(failures=1, status=500)))
+    limited = await web.add_host("limited")  # one 429, then the page: a throttled host
+    urls.append(limited.route("/once", Flaky(failures=1, status=429, retry_after="0.05")))
+    urls += ["mailto:someone@example.org", "ftp://example.org/file"]
+    return [Link(url, (Source("list.md", line),)) for line, url in enumerate(urls, start=1)]
+
+
+async def test_one_worker_and_three_workers_write_the_same_report(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    links = await sim_links(web)
+    wide = replace(settings, concurrency=12, per_host=4)
+    assert len(passes(links, wide, 3)) == 3
+    single = await check_in_workers(links, wide, 1, inputs=["list.md"])
+    web.reset_counts()
+    several = await check_in_workers(links, wide, 3, inputs=["list.md"])
+    assert report_json(several) == report_json(single)
+    assert [result.url for result in several.links] == [link.url for link in links]
+    (throttled,) = several.extra["throttling"]["hosts"]
+    assert (throttled["refusals"], throttled["limit"], throttled["waited_s"]) == (1, 1, 0.05)
+    # and the same as the engine alone writes
+    web.reset_counts()
+    alone = await check_links(links, wide, inputs=["list.md"])
+    assert report_json(alone) == report_json(single)
+
+
+async def test_the_jobs_flag_does_not_change_the_report(web: SimWeb, tmp_path: Path) -> None:
+    links = await sim_links(web)
+    doc = tmp_path / "list.md"
+    doc.write_text("".join(f"- [{n}]({link.url})\n" for n, link in enumerate(links)))
+    config = tmp_path / "roadmap-bot.yaml"
+    config.write_text("check:\n  retries: 1\n  backoff_base: 0.01\n  backoff_max: 0.02\n"
+                      "  max_retry_after: 0.1\n")
+    reports = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"report-{jobs}.json"
+        web.reset_counts()  # the flaky pages fail afresh
+        code = await asyncio.to_thread(main, [
+            "check", str(doc), "--allow-private", "--no-progress", "--jobs", jobs,
+            "--output", str(out), "--timeout", "2", "--config", str(config)])
+        assert code == 1  # the /missing links
+        reports.append(untimed(json.loads(out.read_text())))
+    assert reports[0] == reports[1]
+    assert len(reports[0]["links"]) == len(links)
+
+
+async def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    doc = tmp_path / "list.md"
+    doc.write_text("- [a](https://example.org/)\n")
+    code = await asyncio.to_thread(main, ["check", str(doc), "--jobs", "0", "--no-progress"])
+    assert code == 2
+
+
+async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:
+    links = await sim_links(web)
+    moment = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    report = await check_in_workers(links, replace(settings, concurrency=12), 3,
+                                    clock=lambda: moment)
+    checked = {result.checked_at for result in report.links if result.status is not Status.SKIPPED}
+    assert report.generated_at == moment and checked == {moment}
+
+
+async def test_a_lost_worker_is_an_error_not_a_partial_report(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    links = await sim_links(web)
+
+    def die(snapshot: PageSnapshot) -> dict[str, Any]:
+        os._exit(3)  # the worker process ends mid-run, as a crash would
+
+    assert len(passes(links, settings, 3)) == 3  # the hook runs in workers only
+    with pytest.raises(BotError, match="ended without its results"):
+        await check_in_workers(links, settings, 3, page_hook=die)

@@ -1,0 +1,86 @@
+"""Adaptive per-host limits over the simulated web: hosts that allow 2 to 8 requests at once
+teach their limit with at most one 429 each, no verdict changes, and the report says who was
+throttled; a host that refuses everything is slowed to a stop, not hammered."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from bot.check.engine import check_links
+from bot.check.host_limits import GIVE_UP_REFUSALS
+from bot.check.settings import CheckSettings
+from bot.model import Link, Source, Status
+from tests.simweb import Capped, Flaky, Page, SimWeb
+
+LINKS_PER_HOST = 30
+
+
+async def test_hosts_allowing_2_to_8_requests_refuse_at_most_once(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    caps: dict[str, Capped] = {}
+    urls: list[str] = []
+    for cap in range(2, 9):
+        host = await web.add_host(f"cap{cap}")
+        host.fallback = caps[host.address] = Capped(cap, Page(latency=0.05), retry_after="0.05")
+        urls += [host.url(f"/p{n}") for n in range(LINKS_PER_HOST)]
+    polite = replace(settings, concurrency=64, per_host=8, run_deadline=60.0)
+    report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
+
+    assert [(r.url, r.status, r.reason) for r in report.links] == [
+        (url, Status.OK, "http_200") for url in urls
+    ]
+    assert {address: capped.refused for address, capped in caps.items()
+            if capped.refused > 1} == {}
+    throttled = {entry["host"]: entry for entry in report.extra["throttling"]["hosts"]}
+    refused = {address for address, capped in caps.items() if capped.refused}
+    assert {host.split(":")[0] for host in throttled} == refused
+    for host, entry in throttled.items():
+        cap = caps[host.split(":")[0]].limit
+        assert entry["refusals"] == 1 and entry["limit"] == cap and entry["waited_s"] == 0.05
+    assert report.extra["throttling"]["waited_s"] == round(0.05 * len(refused), 3)
+    # A host that refused had been sent exactly its limit before; the window opens one slot
+    # per round trip, so the roomiest hosts got well past the default 4 within 30 links.
+    assert all(capped.most == capped.limit for capped in caps.values() if capped.refused)
+    assert all(capped.most >= 6 for capped in caps.values() if capped.limit >= 7)
+
+
+async def test_a_host_that_refuses_everything_is_not_hammered(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    host = await web.add_host("refusing")
+    host.fallback = Flaky(failures=10_000, status=503)
+    urls = [host.url(f"/p{n}") for n in range(40)]
+    report = await check_links([Link(url) for url in urls], replace(settings, per_host=4))
+    assert host.requests == GIVE_UP_REFUSALS  # not 40 links x 3 attempts
+    assert {(r.status, r.reason) for r in report.links} == {(Status.ERROR, "http_503")}
+    untried = [r for r in report.links if "not_requested" in r.metadata]
+    assert len(untried) >= 40 - GIVE_UP_REFUSALS
+    assert all(r.final_url == r.url and r.http_status == 503 for r in untried)
+    (entry,) = report.extra["throttling"]["hosts"]
+    assert entry["gave_up"] is True and entry["refusals"] == GIVE_UP_REFUSALS
+
+
+async def test_a_calm_run_reports_no_throttling(web: SimWeb, settings: CheckSettings) -> None:
+    host = await web.add_host("calm")
+    urls = [host.route(f"/p{n}", Page()) for n in range(10)]
+    report = await check_links([Link(url) for url in urls], settings)
+    assert report.extra["throttling"] == {"hosts": [], "waited_s": 0.0}
+
+
+async def test_pauses_grow_while_a_host_keeps_refusing(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    host = await web.add_host("overloaded")
+    host.fallback = Flaky(failures=10_000, status=503)
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        await asyncio.sleep(0)
+
+    await check_links([Link(host.url(f"/p{n}")) for n in range(20)], settings, sleep=sleep)
+    # backoff_base 0.01, backoff_max 0.05: the n-th refusal in a row waits backoff(n) at least
+    assert len(pauses) == GIVE_UP_REFUSALS
+    assert pauses[0] <= 0.01 and min(pauses[3:]) >= 0.025
