@@ -6,28 +6,16 @@ its own issue, and the list of unconfirmed links is kept and closed when empty."
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from bot.verify.settings import VerifySettings
 from tests.curate.nights import NIGHT0, World, heal
-from tests.fakes.archive import FakeArchive, cdx_row, start_archive
+from tests.fakes.archive import FakeArchive, cdx_row
 from tests.simweb import Page
 
 CHALLENGE = Page("<html><head><title>Just a moment...</title></head><body><script src="
                  "'/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1'></script></body>"
                  "</html>", status=403, headers={"cf-mitigated": "challenge"})
-
-
-@pytest.fixture
-async def archive() -> AsyncIterator[FakeArchive]:
-    running = await start_archive()
-    try:
-        yield running
-    finally:
-        await running.close()
 
 
 def wall(world: World, name: str) -> str:

@@ -8,18 +8,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.fakes.providers import Upstreams, start_upstreams
-
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[Upstreams]:
-    running = await start_upstreams()
-    try:
-        yield running
-    finally:
-        await running.close()
 
 
 @pytest.fixture

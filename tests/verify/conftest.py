@@ -1,4 +1,5 @@
-"""Fixtures for second-opinion tests: the simulated web, the fake archive, the provider fakes."""
+"""Fixtures for second-opinion tests: the simulated web (the archive and provider fakes are
+in tests/conftest.py, shared with the freshness and curation tests)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.fakes.archive import FakeArchive, start_archive
-from tests.fakes.providers import Upstreams, start_upstreams
 from tests.simweb import SimWeb
 
 
@@ -15,21 +14,3 @@ from tests.simweb import SimWeb
 async def web() -> AsyncIterator[SimWeb]:
     async with SimWeb() as sim:
         yield sim
-
-
-@pytest.fixture
-async def archive() -> AsyncIterator[FakeArchive]:
-    running = await start_archive()
-    try:
-        yield running
-    finally:
-        await running.close()
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[Upstreams]:
-    running = await start_upstreams()
-    try:
-        yield running
-    finally:
-        await running.close()

@@ -5,11 +5,8 @@ and what a first night and a quiet night cost in archive calls."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.check.settings import CheckSettings
 from bot.commands.run import RunOptions, nightly
@@ -17,8 +14,8 @@ from bot.curate.issue_text import Context
 from bot.curate.settings import CurateSettings
 from bot.model import Method, Opinion, Report, Status
 from bot.verify.settings import VerifySettings
-from tests.fakes.archive import FakeArchive, start_archive
-from tests.fakes.providers import Upstreams, start_upstreams
+from tests.fakes.archive import FakeArchive
+from tests.fakes.providers import Upstreams
 from tests.fakes.walled_roadmap import CAPTURES, WalledRoadmap, serve_roadmap
 from tests.simweb import SimWeb
 
@@ -29,24 +26,6 @@ OLD_COURSE = "https://www.udemy.com/course/setting-up-the-linux-terminal-for-sof
 AMAZON = next(url for url in CAPTURES if "amazon" in url)
 FAST = CheckSettings(retries=1, backoff_base=0.01, backoff_max=0.02, connect_timeout=1.0,
                      first_byte_timeout=2.0, total_timeout=3.0, run_deadline=60.0)
-
-
-@pytest.fixture
-async def archive() -> AsyncIterator[FakeArchive]:
-    running = await start_archive()
-    try:
-        yield running
-    finally:
-        await running.close()
-
-
-@pytest.fixture
-async def upstreams() -> AsyncIterator[Upstreams]:
-    running = await start_upstreams()
-    try:
-        yield running
-    finally:
-        await running.close()
 
 
 async def run_night(web: SimWeb, fixture: WalledRoadmap, archive: FakeArchive,
