@@ -302,6 +302,24 @@ def issue_body(finding: Finding, settings: CurateSettings, context: Context) -> 
     return "\n".join(parts) + "\n"
 
 
+def place_cells(finding: Finding, context: Context) -> tuple[str, str, str, str]:
+    """A list row's resource (and how many more places use the URL), section, URL and line
+    link, escaped."""
+    place = finding.place
+    line = link(str(place.line or "—"), permalink(context, place.file, place.line))
+    more = len(finding.all_places) - 1
+    others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
+    return (f"{inline(place.resource, 80) or '—'}{others}", inline(place.section, 60) or "—",
+            code(finding.url, 150), line)
+
+
+def rows_left_out(findings: tuple[Finding, ...]) -> list[str]:
+    """The note under a list cut at DIGEST_ROWS rows (GitHub caps a body's size)."""
+    if len(findings) <= DIGEST_ROWS:
+        return []
+    return [f"\n… and {len(findings) - DIGEST_ROWS} more: see the nightly report."]
+
+
 def digest_title(findings: Iterable[Finding]) -> str:
     return f"Roadmap link report: {len(tuple(findings))} resources need attention"
 
@@ -316,15 +334,9 @@ def digest_body(findings: tuple[Finding, ...], context: Context) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for f in findings[:DIGEST_ROWS]:
-        line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
-        more = len(f.all_places) - 1
-        others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
-        parts.append(
-            f"| {HEADLINE[f.kind]} | {inline(f.place.resource, 80) or '—'}{others} | "
-            f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {line} |"
-        )
-    if len(findings) > DIGEST_ROWS:
-        parts.append(f"\n… and {len(findings) - DIGEST_ROWS} more: see the nightly report.")
+        resource, section, url, line = place_cells(f, context)
+        parts.append(f"| {HEADLINE[f.kind]} | {resource} | {section} | {url} | {line} |")
+    parts += rows_left_out(findings)
     parts += [
         "",
         "Run `roadmap-bot explain URL` to see how a verdict was reached.",

@@ -3,9 +3,9 @@ purely from the findings (the plan decides when to write it)."""
 
 from __future__ import annotations
 
-from bot.curate.escape import code, inline, link
+from bot.curate.escape import code, inline
 from bot.curate.fingerprint import OPEN, UNVERIFIED_KEY, fingerprint_marker, state_marker
-from bot.curate.issue_text import DIGEST_ROWS, Context, permalink, title_text
+from bot.curate.issue_text import DIGEST_ROWS, Context, place_cells, rows_left_out, title_text
 from bot.curate.model import Finding, LinkEvidence
 from bot.curate.settings import CurateSettings
 
@@ -48,16 +48,10 @@ def unverified_body(findings: tuple[Finding, ...], settings: CurateSettings,
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for f in findings[:DIGEST_ROWS]:
-        line = link(str(f.place.line or "—"), permalink(context, f.place.file, f.place.line))
-        more = len(f.all_places) - 1
-        others = f" (and {more} more place{'s' if more > 1 else ''})" if more else ""
-        parts.append(
-            f"| {inline(f.place.resource, 80) or '—'}{others} | "
-            f"{inline(f.place.section, 60) or '—'} | {code(f.url, 150)} | {_seen(f.link)} | "
-            f"{_opinion_cell(f.link)} | {line} |"
-        )
-    if len(findings) > DIGEST_ROWS:
-        parts.append(f"\n… and {len(findings) - DIGEST_ROWS} more: see the nightly report.")
+        resource, section, url, line = place_cells(f, context)
+        parts.append(f"| {resource} | {section} | {url} | {_seen(f.link)} | "
+                     f"{_opinion_cell(f.link)} | {line} |")
+    parts += rows_left_out(findings)
     parts += [
         "",
         "#### Checklist",
