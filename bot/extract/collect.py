@@ -41,17 +41,22 @@ def extractor(suffix: str) -> TextExtractor:
     return _load(EXTRACTORS.get(suffix, TEXT_EXTRACTOR))
 
 
+def read_bytes(path: str) -> bytes:
+    """The file's bytes; `InputError` naming the file when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from exc
+
+
 def read_input(path: str) -> str:
     """The text of an input file; `InputError` naming the file when it cannot be read.
 
     Markdown and text must be UTF-8 (a BOM is allowed); HTML that is not UTF-8 is read as
     Windows-1252-compatible Latin-1, which never fails and keeps every ASCII URL intact.
     """
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from exc
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from bot.curate.markdown_edit import edit_markdown
 from bot.curate.model import LIST_LINK_PREFIX, Fix
 from bot.errors import InputError
+from bot.extract.collect import read_bytes
 from bot.extract.markdown_links import MarkdownLink, markdown_links
 from bot.freshness.assess import Spot
 from bot.model import Link, Source
@@ -55,11 +56,7 @@ class LinkSpot:
 
 def read_markdown(path: str) -> str:
     """The file's text exactly (line endings and a BOM kept), so an edit changes nothing else."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from exc
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
