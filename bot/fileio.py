@@ -1,9 +1,14 @@
-"""File edges: atomic writes, so a crash leaves the old file or the new one, never a torn one."""
+"""File edges: atomic writes, so a crash leaves the old file or the new one, never a torn one;
+and JSON files read with located errors."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+from typing import Any
+
+from bot.errors import InputError
 
 # What open(path, "w") asks for; the process umask then takes its bits away (0644 under the
 # usual 022). A temporary file from tempfile.mkstemp is 0600, and that mode would survive the
@@ -37,3 +42,15 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
 
 def atomic_write_text(path: str, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_json(path: str, what: str) -> Any:
+    """The parsed JSON in `path`; `InputError` naming the file (and the line and column of a
+    syntax error) when it cannot be read. `what` names the file in the message."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", path) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from exc

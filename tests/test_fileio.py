@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.commands.run import REPORT_FILES, write_reports
-from bot.fileio import atomic_write_text
+from bot.errors import InputError
+from bot.fileio import atomic_write_text, read_json
 from bot.history import store
 from bot.history.model import History
 from tests.report.samples import small_report
@@ -59,3 +60,17 @@ def test_reports_and_history_are_readable_by_others(tmp_path: Path, umask: None)
     written = sorted(reports.iterdir())
     assert {path.name for path in written} >= set(REPORT_FILES.values()) | {"history.json"}
     assert {path.name: mode(path) for path in written} == {path.name: 0o644 for path in written}
+
+
+def test_read_json_names_the_file_and_locates_a_syntax_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "a": 1,\n  oops\n}\n')
+    with pytest.raises(InputError) as caught:
+        read_json(str(bad), "report")
+    assert (caught.value.file, caught.value.line) == (str(bad), 3)
+    assert caught.value.message.startswith("invalid JSON")
+    with pytest.raises(InputError, match="cannot read report"):
+        read_json(str(tmp_path / "missing.json"), "report")
+    good = tmp_path / "good.json"
+    good.write_text('{"a": [1, 2]}')
+    assert read_json(str(good), "report") == {"a": [1, 2]}

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from bot.errors import BotError, InputError
-from bot.fileio import atomic_write_text
+from bot.fileio import atomic_write_text, read_json
 from bot.history.model import History
 
 DEFAULT_PATH = "reports/history.json"
@@ -33,15 +33,9 @@ def dumps(history: History) -> str:
 
 def load(path: str) -> History:
     """The history in `path`; a missing file is an empty history (the first night)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return History()
-    except OSError as exc:
-        raise InputError(f"cannot read history: {exc.strerror}", path) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from exc
+    data = read_json(path, "history")
     try:
         return History.from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import InputError
+from bot.fileio import read_json
 from bot.model import Hop, LinkResult, Report, Source, Status, Verification, Via
 
 SCHEMA_VERSION = 1
@@ -118,13 +119,7 @@ def report_from_dict(data: dict[str, Any]) -> Report:
 
 def load(path: str) -> Report:
     """Read a report file; a missing or malformed one is an `InputError` naming the file."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        raise InputError(f"cannot read report: {exc.strerror}", path) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from exc
+    data = read_json(path, "report")
     try:
         return report_from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

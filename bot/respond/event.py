@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import InputError
+from bot.fileio import read_json
 
 EVENT_NAME = "issue_comment"
 # Only a new comment is a command: an edited one would run the command again.
@@ -63,13 +63,7 @@ def read_event(name: str, path: str) -> CommentEvent | None:
     (another event, or a comment edited or deleted)."""
     if name != EVENT_NAME:
         return None
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        raise InputError(f"cannot read the event: {exc.strerror}", path) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from exc
+    data = read_json(path, "the event")
     if not isinstance(data, dict) or data.get("action") not in ACTIONS:
         return None
     return parse_event(data, path)
