@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from bot import yamltree
@@ -59,6 +60,19 @@ class ConfigSection:
 
     def error(self, message: str, loc: Sequence[int | str] = ()) -> ConfigError:
         return ConfigError(message, self.path, self.line_of(loc))
+
+    def invalid(self, exc: ValidationError) -> ConfigError:
+        """A schema's first complaint, as `name.key: message` at the key's line."""
+        error = exc.errors()[0]
+        return self.error(first_problem(self.name, exc), error["loc"])
+
+
+def first_problem(name: str, exc: ValidationError) -> str:
+    """`name.key: message` for a schema's first complaint about a section called `name`."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name}.{where}: {message}" if where else f"{name}: {message}"
 
 
 def read_section(path: str | None, name: str) -> ConfigSection:

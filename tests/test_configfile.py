@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.check.settings import load_check_config
 from bot.configfile import config_path, discover_config, read_section
+from bot.curate.settings import load_curate_config
 from bot.errors import ConfigError
+from bot.sources.settings import load_source_config
+from bot.verify.settings import load_verify_config
 
 
 def write(tmp_path: Path, text: str) -> str:
@@ -74,3 +79,23 @@ def test_both_names_at_once_is_a_located_error(tmp_path: Path) -> None:
         discover_config(str(tmp_path))
     assert info.value.located() == (f"{tmp_path / '.roadmap-bot.yaml'}: both roadmap-bot.yaml "
                                     "and .roadmap-bot.yaml exist: keep one")
+
+
+
+# Each stage's loader, a bad value for it, and the key its one-line error must name.
+SECTION_LOADERS: dict[str, tuple[Callable[[str | None], object], str, str]] = {
+    "check": (load_check_config, "concurrency: many", "check.concurrency"),
+    "curate": (load_curate_config, "confirm_runs: many", "curate.confirm_runs"),
+    "verify": (load_verify_config, "max_age_days: many", "verify.max_age_days"),
+    "source": (load_source_config, "files: 3", "source.files"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECTION_LOADERS))
+def test_every_stage_locates_a_bad_value_the_same_way(tmp_path: Path, name: str) -> None:
+    load, value, key = SECTION_LOADERS[name]
+    path = write(tmp_path, f"# config\n{name}:\n  {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert caught.value.line == 3
+    assert caught.value.message.startswith(f"{key}: ")

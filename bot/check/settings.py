@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from bot.check.classify import ClassifyRules
-from bot.configfile import read_section
+from bot.configfile import first_problem, read_section
 from bot.errors import ConfigError
 from bot.urls import host_matches
 
@@ -266,7 +266,7 @@ def settings_from_mapping(section: Mapping[str, Any]) -> CheckSettings:
     try:
         return _to_settings(_CheckModel.model_validate(dict(section)))
     except ValidationError as exc:
-        raise ConfigError(_first_message(exc)) from exc
+        raise ConfigError(first_problem("check", exc)) from exc
 
 
 def load_check_config(path: str | None) -> CheckSettings:
@@ -275,11 +275,5 @@ def load_check_config(path: str | None) -> CheckSettings:
     try:
         return _to_settings(_CheckModel.model_validate(section.plain()))
     except ValidationError as exc:
-        raise section.error(_first_message(exc), exc.errors()[0]["loc"]) from exc
+        raise section.invalid(exc) from exc
 
-
-def _first_message(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"check.{where}: {message}" if where else f"check: {message}"

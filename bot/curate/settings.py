@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.configfile import read_section
+from bot.configfile import first_problem, read_section
 from bot.errors import ConfigError
 
 
@@ -101,13 +101,8 @@ def settings_from_mapping(section: dict[str, Any]) -> CurateSettings:
     try:
         return _to_settings(_CurateModel.model_validate(section))
     except ValidationError as exc:
-        raise ConfigError(_first_message(exc)) from exc
+        raise ConfigError(first_problem("curate", exc)) from exc
 
-
-def _first_message(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"curate.{where}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 def _to_settings(model: _CurateModel) -> CurateSettings:
@@ -123,4 +118,4 @@ def load_curate_config(path: str | None) -> CurateSettings:
     try:
         return _to_settings(_CurateModel.model_validate(section.plain()))
     except ValidationError as exc:
-        raise section.error(_first_message(exc), exc.errors()[0]["loc"]) from exc
+        raise section.invalid(exc) from exc

@@ -33,7 +33,5 @@ def load_source_config(path: str | None) -> SourceSettings:
     try:
         model = _SourceModel.model_validate(section.plain())
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise section.error(f"source.{where}: {error['msg']}", error["loc"]) from exc
+        raise section.invalid(exc) from exc
     return SourceSettings(tuple(model.files), tuple(model.exclude_files))

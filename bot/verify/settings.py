@@ -40,8 +40,5 @@ def load_verify_config(path: str | None) -> VerifySettings:
     try:
         model = _VerifyModel.model_validate(section.plain())
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise section.error(f"verify.{where}: {message}", error["loc"]) from exc
+        raise section.invalid(exc) from exc
     return VerifySettings(**model.model_dump())
