@@ -18,15 +18,12 @@ from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
-from bot.freshness.settings import load_settings
 from bot.model import Link, Report
 from bot.prcheck import new_links
 from bot.report import FORMATS, Renderer, gh_annotations
 from bot.report.files import parse_formats, write_reports
 from bot.sources.files import resolve_inputs
 from bot.sources.settings import load_source_config
-from bot.verify.settings import load_verify_config
-from bot.verify.stage import verify
 
 HELP = "check every link of roadmap.yaml, Markdown, HTML, text files or stdin"
 MAX_DEFAULT_JOBS = 8  # more worker processes than this rarely pays on a shared runner
@@ -159,7 +156,12 @@ def write_report(text: str, output: str | None) -> None:
 
 async def _verified(report: Report, settings: CheckSettings, config: str | None) -> Report:
     """Second opinions on the links the check could not see (no history here: nothing is
-    remembered, and `error` links are left alone)."""
+    remembered, and `error` links are left alone). The stage and its providers are imported
+    here, after the check, so that they add nothing to the time before the first request."""
+    from bot.freshness.settings import load_settings
+    from bot.verify.settings import load_verify_config
+    from bot.verify.stage import verify
+
     freshness = load_settings(config, os.environ.get("GITHUB_TOKEN"))
     verified = await verify(report, load_verify_config(config), settings, freshness,
                             now=report.generated_at)
