@@ -15,7 +15,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -24,7 +24,6 @@ from typing import Protocol
 import aiohttp
 import brotli
 from aiohttp.abc import AbstractResolver, ResolveResult
-from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from bot.check.client_redirect import client_redirect
@@ -206,12 +205,18 @@ class _Brotli:
 
 def decoder_for(content_encoding: str) -> Decoder | None:
     """A bounded decoder for the answer's Content-Encoding; None for one we cannot read."""
-    coding = content_encoding.strip().lower()
-    table: Mapping[str, Decoder] = {
-        "": _Identity(), "identity": _Identity(), "gzip": _Zlib(16 + zlib.MAX_WBITS),
-        "x-gzip": _Zlib(16 + zlib.MAX_WBITS), "deflate": _Zlib(zlib.MAX_WBITS), "br": _Brotli(),
-    }
-    return table.get(coding)
+    make = _DECODERS.get(content_encoding.strip().lower())
+    return None if make is None else make()
+
+
+# Factories, not decoders: a decoder holds the state of one body, and building every kind
+# for every answer (a zlib stream, a brotli one) cost more than reading a small page.
+_DECODERS: Mapping[str, Callable[[], Decoder]] = {
+    "": _Identity, "identity": _Identity,
+    "gzip": functools.partial(_Zlib, 16 + zlib.MAX_WBITS),
+    "x-gzip": functools.partial(_Zlib, 16 + zlib.MAX_WBITS),
+    "deflate": functools.partial(_Zlib, zlib.MAX_WBITS), "br": _Brotli,
+}
 
 
 # ---- one request ---------------------------------------------------------------------------
@@ -235,8 +240,11 @@ _USERINFO = re.compile(r"(//)[^/?#@\s]*@")
 
 def shown_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     """The headers kept per exchange, short, and with any user:password@ removed."""
-    kept = {name: _clip(_USERINFO.sub(r"\1", headers[name]))
-            for name in SHOWN_HEADERS if name in headers}
+    kept = {}
+    for name in SHOWN_HEADERS:
+        value = headers.get(name)
+        if value is not None:
+            kept[name] = _clip(_USERINFO.sub(r"\1", value) if "@" in value else value)
     return MappingProxyType(kept)
 
 
@@ -312,7 +320,8 @@ class HttpClient:
     async def _answer(
         self, method: str, response: aiohttp.ClientResponse, deadline: float
     ) -> Answer:
-        headers = CIMultiDictProxy(CIMultiDict(response.headers))
+        # The response's own read-only view: it outlives `close()`, so no copy is needed.
+        headers = response.headers
         answer = Answer(response.status, headers, encoding=response.charset)
         is_redirect = response.status in REDIRECT_STATUSES and "location" in headers
         if method == "HEAD" or is_redirect or response.status == 304:

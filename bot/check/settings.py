@@ -126,6 +126,8 @@ class CheckSettings:
         return ClassifyRules(accepted=accepted, soft_404_patterns=self.soft_404_markers)
 
     def rule_for(self, host: str) -> DomainRule | None:
+        if not self.domains:  # the usual case, asked several times per request
+            return None
         return next((rule for rule in self.domains if rule.matches(host)), None)
 
     def per_host_limit(self, host: str) -> int:

@@ -13,12 +13,12 @@ a quiet night serialises to the same bytes, `git diff --quiet` gives "no commit"
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from bot import pretty_json
 from bot.errors import BotError, InputError
 from bot.fileio import atomic_write_text, read_json
 from bot.history.model import History
@@ -28,7 +28,7 @@ DEFAULT_PATH = "reports/history.json"
 
 def dumps(history: History) -> str:
     """Stable text: same history, same bytes."""
-    return json.dumps(history.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(history.to_json()) + "\n"
 
 
 def load(path: str) -> History:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import pretty_json
 from bot.errors import InputError
 from bot.fileio import read_json
 from bot.model import Hop, LinkResult, Report, Source, Status, Verification, Via
@@ -71,7 +71,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     """The report as pretty, stable JSON text (keys in contract order)."""
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(report_to_dict(report)) + "\n"
 
 
 def _parse_time(value: Any) -> datetime | None:
