@@ -86,3 +86,19 @@ def test_check_imports_no_other_command_module() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "['bot.commands.check']"
+
+
+def test_check_starts_without_the_progress_bar_or_baseline_stacks() -> None:
+    # rich is drawn only for a person watching, prcheck only with --baseline: neither is
+    # worth its import before the first request of a CI run.
+    script = (
+        "import sys\n"
+        "import bot.commands.check\n"
+        "from bot.check.progress import ProgressDisplay\n"
+        "with ProgressDisplay(3, enabled=False) as progress:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('rich', 'bot.prcheck') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

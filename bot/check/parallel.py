@@ -56,8 +56,11 @@ def passes(links: Sequence[Link], settings: CheckSettings, jobs: int) -> list[Pa
     """The workers' shares: hosts dealt over at most `jobs` workers (none empty), the global
     concurrency split so that together they never exceed it."""
     workers = max(1, min(jobs, settings.concurrency, len(links)))
-    groups = [group for group in deal([lane_host(link, settings) for link in links], workers)
-              if group]
+    if workers == 1:  # nothing to deal: no host need be known before the first request
+        groups = [list(range(len(links)))] if links else []
+    else:
+        groups = [group for group in deal([lane_host(link, settings) for link in links],
+                                          workers) if group]
     share = max(1, settings.concurrency // max(1, len(groups)))
     return [Pass(tuple(group), replace(settings, concurrency=share)) for group in groups]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
-from typing import TextIO
-
-from rich.console import Console
-from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, TextIO
 
 from bot.model import LinkResult, Report, Status
+
+if TYPE_CHECKING:  # rich is imported where a bar or table is drawn: not in CI, not at start-up
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
 
 STATUS_STYLES = {
     Status.OK: "green", Status.REDIRECTED: "cyan", Status.BROKEN: "bold red",
@@ -29,32 +29,50 @@ class ProgressDisplay:
     """A context manager whose instances are the engine's `progress` callback."""
 
     def __init__(self, total: int, enabled: bool, console: Console | None = None) -> None:
-        self._enabled = enabled
-        self._console = console or Console(stderr=True)
-        self._bar = Progress(
-            TextColumn("checking links"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("[red]{task.fields[broken]} broken"), TimeElapsedColumn(),
-            console=self._console, transient=True, disable=not enabled,
-        )
-        self._task = self._bar.add_task("links", total=total, broken=0)
         self._broken = 0
+        self._bar: Progress | None = None
+        if enabled:
+            self._bar = _bar(console)
+            self._task = self._bar.add_task("links", total=total, broken=0)
 
     def __enter__(self) -> ProgressDisplay:
-        self._bar.start()
+        if self._bar is not None:
+            self._bar.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._bar.stop()
+        if self._bar is not None:
+            self._bar.stop()
 
     def __call__(self, result: LinkResult) -> None:
         self._broken += result.status is Status.BROKEN
-        self._bar.update(self._task, advance=1, broken=self._broken)
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, broken=self._broken)
+
+
+def _bar(console: Console | None) -> Progress:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn("checking links"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[red]{task.fields[broken]} broken"), TimeElapsedColumn(),
+        console=console or Console(stderr=True), transient=True,
+    )
 
 
 def summary_table(report: Report) -> Table:
+    from rich.table import Table
+
     table = Table(title="link check summary", show_footer=True)
     table.add_column("status", footer="total")
     table.add_column("links", justify="right", footer=str(report.summary.total))
@@ -72,6 +90,9 @@ def print_summary(report: Report, rich_output: bool, stream: TextIO | None = Non
     """The summary on stderr; an inconclusive run is said loudly, whatever the terminal."""
     stream = stream or sys.stderr
     if rich_output:
+        from rich.console import Console
+        from rich.panel import Panel
+
         console = Console(file=stream)
         console.print(summary_table(report))
         if report.inconclusive:

@@ -67,8 +67,12 @@ class Remap:
     replacement: str
 
     def apply(self, url: str) -> str | None:
-        rewritten, count = self.pattern.subn(self.replacement, url, count=1)
-        return rewritten if count else None
+        # What subn(count=1) would write, without building a template for every URL that
+        # does not match (nearly all: planning remaps each link before the first request).
+        found = self.pattern.search(url)
+        if found is None:
+            return None
+        return url[: found.start()] + found.expand(self.replacement) + url[found.end():]
 
 
 # The built-in remaps (public equivalents); config adds to them. App pages need a login, their

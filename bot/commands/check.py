@@ -19,7 +19,6 @@ from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
 from bot.freshness.scrape import scrape_page
 from bot.model import Link, Report
-from bot.prcheck import new_links
 from bot.report import FORMATS, Renderer, gh_annotations
 from bot.report.files import parse_formats, write_reports
 from bot.sources.files import resolve_inputs
@@ -177,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
     inputs = resolve_inputs(args.inputs, load_source_config(config_path(args.config)))
     links = links_from_inputs(inputs, sys.stdin)
     if args.baseline:
+        from bot.prcheck import new_links  # its roadmap stack is not needed before requests
+
         links = new_links(links, baseline_urls(inputs, args.baseline))
     mine, positions = _shard_links(links, settings, shard)
     show = wants_progress(args.no_progress)

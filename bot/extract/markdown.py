@@ -12,9 +12,10 @@ markers inside a URL (``/_next/``, ``?a_b``) cannot split it.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -23,6 +24,7 @@ from markdown_it.token import Token
 
 from bot.extract import Occurrence, line_of, usable_target
 from bot.extract.html import extract_html
+from bot.extract.markdown_plain import ODD_BREAKS, Run, cut, runs
 from bot.extract.text import BARE_URL, trim_bare_url
 from bot.model import Source
 
@@ -90,7 +92,7 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 def parse_tokens(text: str) -> list[Token]:
     """markdown-it's tokens for `text`, parsed as `extract_markdown` parses it."""
-    return _MD.parse(text)
+    return _parse(_MD, text)
 
 
 @dataclass
@@ -115,16 +117,71 @@ class _Walk:
 
 
 def extract_markdown(text: str, file: str, base: str | None = None) -> list[Occurrence]:
-    """Every link in Markdown `text` in document order, with 1-based lines."""
-    return occurrences(_MD, text, file, base)
+    """Every link in Markdown `text` in document order, with 1-based lines. Plain sections
+    are read line by line (`markdown_plain`), the others parsed together by markdown-it."""
+    lines = text.splitlines()
+    parts = [] if ODD_BREAKS.search(text) else runs(lines)
+    if not any(run.plain for run in parts):
+        return occurrences(_MD, text, file, base)
+    parsed, rejoins = cut(parts)
+    kept = [lines[at] for at in parsed] + (["#"] if len(parsed) in rejoins else [])
+    tokens = _parse(_MD, "\n".join(kept))
+    if not rejoins <= {token.map[0] for token in tokens
+                       if token.type == "heading_open" and token.level == 0 and token.map}:
+        return occurrences(_MD, text, file, base)  # a fence or HTML block reached over a cut
+    return _in_order(parts, parsed, _found(tokens, kept, file, base), file, base)
+
+
+def _in_order(parts: Sequence[Run], parsed: list[int],
+              found: list[Occurrence], file: str, base: str | None) -> list[Occurrence]:
+    """The runs' links in document order: plain runs' from their lines, the others' from
+    markdown-it's `found` (lines counted in the parsed lines `parsed`, mapped back)."""
+    merged: list[Occurrence] = []
+    taken, position = 0, 0
+    for run in parts:
+        if run.plain:
+            merged.extend(Occurrence(url, Source(file, at + 1))
+                          for at, raw in run.links or ()
+                          if (url := usable_target(raw, base)) is not None)
+            continue
+        position += run.end - run.start
+        while taken < len(found) and (found[taken].source.line or 0) <= position:
+            merged.append(_moved(found[taken], parsed))
+            taken += 1
+    merged.extend(_moved(occurrence, parsed) for occurrence in found[taken:])
+    return merged
+
+
+def _moved(occurrence: Occurrence, parsed: list[int]) -> Occurrence:
+    line = occurrence.source.line
+    if line is None or not 0 < line <= len(parsed):
+        return occurrence
+    return Occurrence(occurrence.url, replace(occurrence.source, line=parsed[line - 1] + 1))
+
+
+def _parse(md: MarkdownIt, text: str) -> list[Token]:
+    """md.parse(text) with the cyclic garbage collector paused: a long document makes tens
+    of thousands of tokens, none of them garbage yet, that it would scan over and over."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return md.parse(text)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def occurrences(md: MarkdownIt, text: str, file: str, base: str | None) -> list[Occurrence]:
-    """`extract_markdown` with parser `md` (tests compare `_MD` with markdown-it's own rules)."""
-    lines = text.splitlines()
+    """`extract_markdown` with parser `md` on the whole text (tests compare `_MD` with
+    markdown-it's own rules)."""
+    return _found(_parse(md, text), text.splitlines(), file, base)
+
+
+def _found(tokens: list[Token], lines: list[str], file: str, base: str | None
+           ) -> list[Occurrence]:
     found: list[Occurrence] = []
     block_map = [0, 1]
-    for token in md.parse(text):
+    for token in tokens:
         block_map = token.map or block_map
         if token.type == "definition":
             walk = _Walk(file, lines, base, block_map[0], block_map[1] - 1, block_map[0])

@@ -56,6 +56,17 @@ def test_passes_share_the_global_concurrency(settings: CheckSettings) -> None:
     assert len(passes(links, replace(settings, concurrency=1), jobs=3)) == 1
 
 
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_one_worker_gets_every_link_in_order_as_dealing_would(
+        settings: CheckSettings, count: int) -> None:
+    links = [Link(f"http://h{n % 3}.example/{n}") for n in range(count)]
+    dealt = [group for group in deal([lane_host(link, settings) for link in links], 1) if group]
+    for jobs, concurrency in ((1, 10), (3, 1)):
+        shares = passes(links, replace(settings, concurrency=concurrency), jobs)
+        assert [list(share.indices) for share in shares] == dealt
+        assert [share.settings.concurrency for share in shares] == [concurrency] * len(dealt)
+
+
 async def sim_links(web: SimWeb) -> list[Link]:
     urls: list[str] = []
     for n in range(6):

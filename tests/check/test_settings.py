@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.check.settings import CheckSettings, ConfigError, load_check_config, settings_from_mapping
+from bot.check.settings import (
+    CheckSettings,
+    ConfigError,
+    Remap,
+    load_check_config,
+    settings_from_mapping,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -103,3 +110,19 @@ def test_config_remaps_come_after_the_builtin_ones() -> None:
 )
 def test_builtin_skill_track_remap(url: str, checked: str) -> None:
     assert CheckSettings().remap(url) == (checked, "datacamp-app-skill-track")
+
+
+@pytest.mark.parametrize(("pattern", "replacement", "url"), [
+    (r"^https://app\.x\.org/(.*)$", r"https://www.x.org/\1", "https://app.x.org/a/b"),
+    (r"^https://app\.x\.org/(.*)$", r"https://www.x.org/\1", "https://www.x.org/a"),
+    (r"app\.", "www.", "https://app.x.org/app.html"),  # unanchored: the first match only
+    (r"/(?P<id>\d+)", r"/item-\g<id>", "https://x.org/p/12/34?q=5"),
+    (r"x*", "-", "https://x.org/"),  # an empty match at the start
+    (r"$", "#end", "https://x.org/"),  # an empty match at the end
+    (r"(a)|(b)", r"[\1\2]", "https://b.org/"),  # a group that did not take part
+])
+def test_a_remap_writes_what_one_substitution_writes(
+        pattern: str, replacement: str, url: str) -> None:
+    compiled = re.compile(pattern)
+    rewritten, count = compiled.subn(replacement, url, count=1)
+    assert Remap("r", compiled, replacement).apply(url) == (rewritten if count else None)
