@@ -388,7 +388,7 @@ class Scheduler:
             self._final_refusal_pause(refusal, growing))
         if not isinstance(outcome, Retry) and not lane.pending:
             pause = 0.0  # nothing of this host is left to wait for
-        lane.gate.refused(concurrent, pause)
+        lane.gate.refused(concurrent, pause, refusal.final_status or 0)
         if isinstance(outcome, Retry):
             lane.pending.appendleft(outcome.job)
         else:

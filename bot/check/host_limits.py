@@ -5,13 +5,27 @@ The rule (pure, in `HostLimit`): a host's window opens one request at a time up 
 configured ceiling (`per_host`): it grows by one only when a request sent at the full window
 succeeded, so at most one request at a time probes a level the host has not yet accepted.
 Opening at the full ceiling would send `per_host` requests at once to a host that allows
-fewer, and every one above its limit would be refused together. A refusal (429 or 503)
-halves the window, remembers that the host refused at that level (the window never reaches
-it again in this run), and pauses the host for its Retry-After (within the configured bound)
-or a backoff that grows while the refusals continue. After a refusal the window grows back
-slowly: one slot per `RECOVERY_SUCCESSES` full-window successes. A host that refused
-`GIVE_UP_REFUSALS` requests in a row with no success between is slowed to a stop, not
-hammered: its remaining links are reported with the refusal it gave, without a request.
+fewer, and every one above its limit would be refused together.
+
+What the client can know: it counts the requests in flight from its side, and that count
+runs ahead of the host's. An answer the host has sent still counts until it is read, and a
+busy event loop (or a long way back over the network) reads it late. So a refusal at our
+level L proves only that the host allows at most L - 1; a success at level L proves nothing
+above what the host really held at once, which may be less than L (a false proof). A window
+that regrew to L - 1 after a refusal would therefore meet the host's true limit again, for a
+second refusal, whenever the first was drawn by a false proof.
+
+Hence the two refusals are read differently:
+- 429 states a limit. The window halves and never again exceeds half the refused level
+  (rounded down): that is within the host's limit as long as at least half of what we
+  counted in flight was really at the host, whatever the lag did to our successes. The
+  first 429 teaches the limit; the window does not probe it again this run.
+- 503 reports an overload that passes. The window halves, stays below the refused level and
+  grows back slowly towards it: one slot per `RECOVERY_SUCCESSES` full-window successes.
+Either pauses the host for its Retry-After (within the configured bound) or a backoff that
+grows while the refusals continue. A host that refused `GIVE_UP_REFUSALS` requests in a row
+with no success between is slowed to a stop, not hammered: its remaining links are reported
+with the refusal it gave, without a request.
 
 `HostGate` is the thin stateful side the scheduler uses: tickets out, requests in flight, the
 pause, and the probe: a request sent at a concurrency the host has not yet accepted holds
@@ -27,6 +41,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 REFUSAL_STATUSES = frozenset({429, 503})
+# The refusal that states a limit (the rest report an overload that passes).
+LIMIT_STATUS = 429
 # Successes at the full window needed for one more slot once a host has refused: slow regrowth.
 RECOVERY_SUCCESSES = 4
 # Refusals in a row (no success between) after which a host's remaining links get no request.
@@ -39,7 +55,7 @@ class HostLimit:
 
     ceiling: int
     window: int = 1
-    refused_at: int | None = None  # lowest concurrency at which the host refused a request
+    allowed: int | None = None  # the most requests at once the host's refusals still allow
     credit: int = 0  # full-window successes since the window last grew
     refusals: int = 0
     refused_in_a_row: int = 0
@@ -48,9 +64,7 @@ class HostLimit:
     @property
     def bound(self) -> int:
         """The most the window may reach: the ceiling, below any level the host refused."""
-        if self.refused_at is None:
-            return self.ceiling
-        return max(1, min(self.ceiling, self.refused_at - 1))
+        return self.ceiling if self.allowed is None else min(self.ceiling, self.allowed)
 
     @property
     def gave_up(self) -> bool:
@@ -72,11 +86,19 @@ def after_success(limit: HostLimit, concurrent: int) -> HostLimit:
     return replace(limit, window=limit.window + 1, credit=0, refused_in_a_row=0)
 
 
-def after_refusal(limit: HostLimit, concurrent: int, pause: float) -> HostLimit:
-    """The host refused (429/503) a request sent while `concurrent` were in flight, and the
-    run pauses it for `pause` seconds: halve the window, below the level it refused."""
-    refused_at = concurrent if limit.refused_at is None else min(limit.refused_at, concurrent)
-    halved = replace(limit, refused_at=refused_at)
+def allowed_after(status: int, concurrent: int) -> int:
+    """The most requests at once a host may get after refusing one sent while `concurrent`
+    were in flight: half that after a 429 (see the module docstring), one less after a 503."""
+    return max(1, concurrent // 2 if status == LIMIT_STATUS else concurrent - 1)
+
+
+def after_refusal(limit: HostLimit, concurrent: int, pause: float, status: int) -> HostLimit:
+    """The host refused (429/503: `status`) a request sent while `concurrent` were in flight,
+    and the run pauses it for `pause` seconds: halve the window, within what it allows now."""
+    allowed = allowed_after(status, concurrent)
+    if limit.allowed is not None:
+        allowed = min(limit.allowed, allowed)
+    halved = replace(limit, allowed=allowed)
     return replace(
         halved, window=max(1, min(limit.window // 2, halved.bound)), credit=0,
         refusals=limit.refusals + 1, refused_in_a_row=limit.refused_in_a_row + 1,
@@ -89,6 +111,14 @@ def refusal_pause(asked: float | None, bound: float, backoff: float) -> float:
     if asked is None:
         return backoff
     return min(asked, bound)
+
+
+def confirmed(proven: int, glimpsed: int, level: int) -> tuple[int, int]:
+    """(proven, glimpsed) after a request sent with `level` in flight was accepted: a level
+    is proven once two requests were accepted at it or above. One success may be a false
+    proof; requests go at a glimpsed level one at a time, as probes, so if it was false the
+    host refuses one request there, not one for each that would otherwise go at once."""
+    return max(proven, min(level, glimpsed)), max(glimpsed, level)
 
 
 def throttling_record(limits: Iterable[tuple[str, HostLimit]]) -> dict[str, Any]:
@@ -106,8 +136,8 @@ class HostGate:
     """One host's tickets under its adaptive limit. A ticket is a permission to send one
     request; the scheduler queues them. `tickets` counts those out (queued, held by a worker
     or waiting in a timer), `active` the requests in flight, `parked` the tickets held back
-    while the host is paused or probed, `proven` the most requests in flight at which one
-    was accepted."""
+    while the host is paused or probed, `glimpsed` the most requests in flight at which one
+    was accepted, `proven` the most at which two were (see `confirmed`)."""
 
     def __init__(self, ceiling: int) -> None:
         self.limit = opening(ceiling)
@@ -116,6 +146,7 @@ class HostGate:
         self.parked = 0
         self.paused = False
         self.proven = 0
+        self.glimpsed = 0
         self.probing = False
 
     def may_send(self) -> bool:
@@ -154,7 +185,7 @@ class HostGate:
         probe = concurrent > self.proven
         if accepted:
             self.limit = after_success(self.limit, concurrent)
-            self.proven = max(self.proven, concurrent)
+            self.proven, self.glimpsed = confirmed(self.proven, self.glimpsed, concurrent)
         if not probe:
             return 0
         self.probing = False
@@ -163,16 +194,16 @@ class HostGate:
         parked, self.parked = self.parked, 0
         return parked
 
-    def refused(self, concurrent: int, pause: float) -> None:
-        """A request sent while `concurrent` were in flight was refused. The level blamed is
-        the lower of that and what is still in flight now: answers the host already sent may
-        wait unread behind a busy event loop, so our count can run ahead of the host's, and
-        blaming too high a level would draw a second refusal later."""
+    def refused(self, concurrent: int, pause: float, status: int) -> None:
+        """A request sent while `concurrent` were in flight was refused (429/503: `status`).
+        The level blamed is the lower of that and what is still in flight now: answers the
+        host already sent may wait unread behind a busy event loop, so our count can run
+        ahead of the host's, and blaming too high a level would draw a second refusal later."""
         self.active -= 1
         if concurrent > self.proven:
             self.probing = False
         level = min(concurrent, self.active + 1)
-        self.limit = after_refusal(self.limit, level, pause)
+        self.limit = after_refusal(self.limit, level, pause, status)
         self.paused = True
 
     def resume(self) -> int:

@@ -1,5 +1,6 @@
-"""The adaptive per-host limit's pure rule: opening, growth, halving, slow regrowth, giving up,
-the pause a refusal earns, and the report's `throttling` record."""
+"""The adaptive per-host limit's pure rule: opening, growth, halving (a 429 bounds the window at
+half the refused level, a 503 lets it regrow slowly), giving up, the pause a refusal earns,
+the two successes that prove a level, and the report's `throttling` record."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from bot.check.host_limits import (
     HostLimit,
     after_refusal,
     after_success,
+    allowed_after,
+    confirmed,
     opening,
     refusal_pause,
     throttling_record,
@@ -39,23 +42,54 @@ def test_growth_before_any_refusal(window: int, concurrent: int, grown: int) -> 
     assert after_success(limit, concurrent).window == grown
 
 
-def test_a_refusal_halves_and_remembers_the_level() -> None:
+@pytest.mark.parametrize(
+    ("status", "concurrent", "allowed"),
+    [
+        (429, 8, 4),  # a stated limit: half the refused level
+        (429, 7, 3),  # rounded down
+        (429, 3, 1),
+        (429, 1, 1),  # never below one request at a time
+        (503, 8, 7),  # an overload that passes: just below the refused level
+        (503, 1, 1),
+    ],
+)
+def test_what_a_refusal_still_allows(status: int, concurrent: int, allowed: int) -> None:
+    assert allowed_after(status, concurrent) == allowed
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_refusal_halves_the_window(status: int) -> None:
     limit = replace(opening(8), window=6)
-    refused = after_refusal(limit, concurrent=6, pause=1.5)
-    assert (refused.window, refused.refused_at, refused.bound) == (3, 6, 5)
+    refused = after_refusal(limit, concurrent=6, pause=1.5, status=status)
+    assert refused.window == 3 and refused.bound == allowed_after(status, 6)
     assert (refused.refusals, refused.refused_in_a_row, refused.waited) == (1, 1, 1.5)
 
 
-def test_the_window_never_reaches_a_refused_level_again() -> None:
-    limit = after_refusal(replace(opening(8), window=3), concurrent=3, pause=0.0)
+def test_after_a_429_the_window_never_regrows_above_half_the_refused_level() -> None:
+    # Our count of requests in flight may have run ahead of the host's (answers read late),
+    # so the level just below the refused one may still be above the host's limit.
+    limit = after_refusal(replace(opening(8), window=8), concurrent=8, pause=0.0, status=429)
+    assert (limit.window, limit.bound) == (4, 4)
+    for _ in range(10 * RECOVERY_SUCCESSES):
+        limit = after_success(limit, limit.window)
+    assert limit.window == 4
+
+
+def test_the_window_never_reaches_a_level_refused_with_503_again() -> None:
+    limit = after_refusal(replace(opening(8), window=3), concurrent=3, pause=0.0, status=503)
     assert (limit.window, limit.bound) == (1, 2)
     for _ in range(10 * RECOVERY_SUCCESSES):
         limit = after_success(limit, limit.window)
     assert limit.window == 2
 
 
-def test_regrowth_after_a_refusal_is_slow() -> None:
-    limit = after_refusal(replace(opening(8), window=8), concurrent=8, pause=0.0)
+def test_a_later_refusal_never_raises_the_bound() -> None:
+    limit = after_refusal(replace(opening(8), window=8), concurrent=4, pause=0.0, status=429)
+    assert after_refusal(limit, concurrent=8, pause=0.0, status=503).bound == 2
+
+
+def test_regrowth_after_a_503_is_slow() -> None:
+    limit = after_refusal(replace(opening(8), window=8), concurrent=8, pause=0.0, status=503)
     assert limit.window == 4
     for _ in range(RECOVERY_SUCCESSES - 1):
         limit = after_success(limit, 4)
@@ -64,7 +98,7 @@ def test_regrowth_after_a_refusal_is_slow() -> None:
 
 
 def test_a_success_ends_a_run_of_refusals() -> None:
-    limit = after_refusal(after_refusal(opening(4), 1, 0.0), 1, 0.0)
+    limit = after_refusal(after_refusal(opening(4), 1, 0.0, 503), 1, 0.0, 503)
     assert limit.refused_in_a_row == 2 and limit.window == 1
     assert after_success(limit, 1).refused_in_a_row == 0
 
@@ -73,7 +107,7 @@ def test_a_host_that_keeps_refusing_is_given_up() -> None:
     limit = opening(4)
     for n in range(GIVE_UP_REFUSALS):
         assert not limit.gave_up, n
-        limit = after_refusal(limit, 1, 0.5)
+        limit = after_refusal(limit, 1, 0.5, 429 if n % 2 else 503)
     assert limit.gave_up and limit.window == 1 and limit.waited == 0.5 * GIVE_UP_REFUSALS
 
 
@@ -89,7 +123,7 @@ def test_refusal_pause_honours_retry_after_within_the_bound(
 
 def test_throttling_record_lists_refusing_hosts_by_name() -> None:
     calm = opening(4)
-    busy = after_refusal(replace(opening(4), window=3), 3, 1.25)
+    busy = after_refusal(replace(opening(4), window=3), 3, 1.25, 503)
     record = throttling_record([("b.org", busy), ("a.org", calm), ("a2.org", busy)])
     assert record == {
         "hosts": [
@@ -109,7 +143,7 @@ def test_gate_tickets_follow_the_window() -> None:
     assert gate.limit.window == 2 and gate.keep() and gate.grant(pending=10) == 1
     first, second = gate.sent(), gate.sent()
     assert (first, second) == (1, 2)
-    gate.refused(second, pause=0.3)
+    gate.refused(second, pause=0.3, status=429)
     assert gate.paused and gate.grant(pending=10) == 0
     assert gate.keep() is False and gate.tickets == 1  # the window shrank to 1: one retires
     gate.parked += 1
@@ -123,25 +157,51 @@ def test_gate_counts_only_answers_towards_growth() -> None:
     assert gate.limit.window == 1 and gate.active == 0
 
 
-def test_one_probe_of_a_new_level_at_a_time() -> None:
+@pytest.mark.parametrize(
+    ("proven", "glimpsed", "level", "after"),
+    [
+        (0, 0, 1, (0, 1)),  # one success: glimpsed, not yet proven
+        (0, 1, 1, (1, 1)),  # the second at that level proves it
+        (1, 1, 3, (1, 3)),  # a higher level is glimpsed; the one below it proven
+        (1, 3, 2, (2, 3)),  # a success below the glimpsed level proves its own
+        (2, 3, 3, (3, 3)),
+        (3, 3, 1, (3, 3)),  # a lower success proves nothing new
+    ],
+)
+def test_a_level_is_proven_by_two_successes(
+    proven: int, glimpsed: int, level: int, after: tuple[int, int]
+) -> None:
+    assert confirmed(proven, glimpsed, level) == after
+
+
+def test_one_probe_of_an_unproven_level_at_a_time() -> None:
     gate = HostGate(4)
-    gate.answered(gate.sent(), accepted=True)  # one at a time is proven
-    assert gate.proven == 1 and gate.limit.window == 2
+    gate.answered(gate.sent(), accepted=True)  # one at a time glimpsed, not yet proven
+    assert (gate.proven, gate.glimpsed, gate.limit.window) == (0, 1, 2)
+    assert gate.may_send() and gate.sent() == 1  # a probe of level 1 again
+    assert not gate.may_send()  # a second would probe too
+    assert gate.answered(1, accepted=True) == 0 and gate.proven == 1
     assert gate.may_send() and gate.sent() == 1  # within the proven level: no probe
     assert gate.may_send() and gate.sent() == 2  # the probe of level 2
     assert not gate.may_send()  # a third would probe too, before the probe is answered
     gate.parked += 1
     assert gate.answered(1, accepted=True) == 0  # not the probe: the parked ticket waits
     assert not gate.may_send()  # one more would make two again: the probe's level
-    assert gate.answered(2, accepted=True) == 1 and gate.proven == 2 and not gate.probing
+    assert gate.answered(2, accepted=True) == 1 and not gate.probing
+    assert (gate.proven, gate.glimpsed) == (1, 2)  # level 2 seen once: still probed alone
+    assert gate.may_send() and gate.sent() == 1
+    assert gate.may_send() and gate.sent() == 2
+    assert not gate.may_send()
+    assert gate.answered(2, accepted=True) == 0 and gate.proven == 2
     assert gate.may_send()
 
 
 def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
     gate = HostGate(4)
     gate.answered(gate.sent(), accepted=True)
+    gate.answered(gate.sent(), accepted=True)
     gate.sent()
-    gate.refused(gate.sent(), pause=0.1)
+    gate.refused(gate.sent(), pause=0.1, status=429)
     assert not gate.probing and gate.paused and not gate.may_send()
     assert gate.limit.bound == 1 and gate.proven == 1
 
@@ -149,9 +209,10 @@ def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
 def test_a_refusal_blames_no_more_than_is_still_in_flight() -> None:
     gate = HostGate(8)
     gate.limit = replace(gate.limit, window=4)
-    gate.proven = 4
+    gate.proven = gate.glimpsed = 4
     sent = [gate.sent() for _ in range(4)]
     gate.answered(sent[0], accepted=True)  # two answers read before the refusal
     gate.answered(sent[1], accepted=True)
-    gate.refused(sent[3], pause=0.0)  # sent with 4 in flight; 2 in flight now, itself included
-    assert gate.limit.refused_at == 2 and gate.limit.bound == 1
+    # sent with 4 in flight; 2 in flight now, itself included: blamed at 2, not 4
+    gate.refused(sent[3], pause=0.0, status=503)
+    assert gate.limit.bound == 1
