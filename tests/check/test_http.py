@@ -76,7 +76,8 @@ def test_allow_private_and_trusted_networks_open_the_guard() -> None:
 
 async def test_resolver_keeps_only_allowed_addresses_of_a_mixed_answer() -> None:
     # The connection may only go to what was judged: the private answer is dropped. Only
-    # the resolver runs here (a static table): no socket is opened to either address.
+    # the resolver runs here (a static table): no socket is opened to either address, and
+    # the suite's guard (tests/offline.py) would refuse and fail any connection past loopback.
     settings = replace(PUBLIC, resolve={"mixed.test": ("93.184.216.34", "127.0.0.1")})
     answers = await GuardedResolver(settings).resolve("mixed.test", 80)
     assert [answer["host"] for answer in answers] == ["93.184.216.34"]
