@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 # Characters after which markdown-it and str.splitlines() count lines differently, and NUL
 # (which markdown-it replaces): a text holding one is parsed whole, as before.
@@ -61,17 +62,14 @@ class Run:
 def runs(lines: list[str]) -> list[Run]:
     """The text's sections, adjacent plain ones and adjacent others merged, in order."""
     starts = [0, *(at for at, line in enumerate(lines) if at and HEADING.match(line))]
-    found: list[tuple[int, int, list[tuple[int, str]] | None]] = []
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        links = plain_section(lines, start, end)
-        if found and (found[-1][2] is None) == (links is None):
-            found[-1] = (found[-1][0], end, found[-1][2])
-            if links is not None and found[-1][2] is not None:
-                found[-1][2].extend(links)
-        else:
-            found.append((start, end, links))
-    return [Run(start, end, None if links is None else tuple(links))
-            for start, end, links in found]
+    sections = [(start, end, plain_section(lines, start, end))
+                for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    merged = []
+    for plain, group in groupby(sections, key=lambda section: section[2] is not None):
+        alike = list(group)
+        links = tuple(link for *_, found in alike for link in found or ()) if plain else None
+        merged.append(Run(alike[0][0], alike[-1][1], links))
+    return merged
 
 
 def plain_section(lines: list[str], start: int, end: int) -> list[tuple[int, str]] | None:

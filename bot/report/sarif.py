@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from bot import pretty_json
 from bot.model import LinkResult, Report, Status
 from bot.report import common
 
@@ -60,7 +60,7 @@ def render(report: Report) -> str:
                            "inconclusiveReason": report.inconclusive_reason},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(log) + "\n"
 
 
 def _rule(rid: str, example: LinkResult) -> dict[str, Any]:
