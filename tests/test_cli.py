@@ -83,9 +83,7 @@ def test_check_imports_no_other_command_module() -> None:
         "build_parser([chosen_command(['check', 'x.md'])]).parse_args(['check', 'x.md'])\n"
         "print(sorted(m for m in sys.modules if m.startswith('bot.commands.')))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True, timeout=60)
-    assert done.stdout.strip() == "['bot.commands.check']"
+    assert printed_by(script) == "['bot.commands.check']"
 
 
 def test_check_starts_without_the_progress_bar_or_baseline_stacks() -> None:
@@ -99,6 +97,11 @@ def test_check_starts_without_the_progress_bar_or_baseline_stacks() -> None:
         "    pass\n"
         "print(sorted(m for m in ('rich', 'bot.prcheck') if m in sys.modules))\n"
     )
+    assert printed_by(script) == "[]"
+
+
+def printed_by(script: str) -> str:
+    """What `script` prints in a fresh interpreter (nothing imported yet)."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
-    assert done.stdout.strip() == "[]"
+    return done.stdout.strip()
