@@ -8,6 +8,7 @@ Nothing here decides a verdict: `observe` returns what was seen, `classify` judg
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ipaddress
 import re
@@ -28,7 +29,8 @@ from yarl import URL
 
 from bot.check.client_redirect import client_redirect
 from bot.check.observation import Exchange, Failure, Observation
-from bot.check.settings import CheckSettings, RequestMethod
+from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
+from bot.check.wire import ParseRefused, Wire, WireResponse
 from bot.model import Hop, Via
 from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
 
@@ -261,9 +263,12 @@ def _ms(start: float) -> int:
 class HttpClient:
     """The run's one aiohttp session, with the settings that bound every request."""
 
-    def __init__(self, session: aiohttp.ClientSession, settings: CheckSettings) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, settings: CheckSettings, wire: Wire | None = None
+    ) -> None:
         self._session = session
         self._settings = settings
+        self._wire = wire
         self._literal_verdicts: dict[str, str] = {}  # raw host -> `_refused_literal` of it
 
     @property
@@ -308,17 +313,22 @@ class HttpClient:
         sent = {**self._settings.headers_for(target.host or ""), **headers}
         # One time limit for the whole request: connecting, the answer's head, the body prefix.
         deadline = asyncio.get_running_loop().time() + self._settings.total_timeout
-        async with asyncio.timeout_at(deadline):
-            response = await self._session.request(
-                method, target, headers=sent, allow_redirects=False
-            )
+        response: aiohttp.ClientResponse | WireResponse | None = None
+        if self._wire is not None:
+            with contextlib.suppress(ParseRefused):  # aiohttp's parser judges what llhttp refused
+                response = await self._wire.request(method, target, sent, deadline)
+        if response is None:
+            async with asyncio.timeout_at(deadline):
+                response = await self._session.request(
+                    method, target, headers=sent, allow_redirects=False
+                )
         try:
             return await self._answer(method, response, deadline)
         finally:
             response.close()  # an unread remainder is dropped with its connection
 
     async def _answer(
-        self, method: str, response: aiohttp.ClientResponse, deadline: float
+        self, method: str, response: aiohttp.ClientResponse | WireResponse, deadline: float
     ) -> Answer:
         # The response's own read-only view: it outlives `close()`, so no copy is needed.
         headers = response.headers
@@ -330,7 +340,7 @@ class HttpClient:
         return await self._read_body(response, answer, until)
 
     async def _read_body(
-        self, response: aiohttp.ClientResponse, answer: Answer, until: float
+        self, response: aiohttp.ClientResponse | WireResponse, answer: Answer, until: float
     ) -> Answer:
         decoder = decoder_for(response.headers.get("content-encoding", ""))
         if decoder is None:
@@ -339,8 +349,7 @@ class HttpClient:
         body, read, note = bytearray(), 0, ""
         try:
             while read < raw_budget and len(body) < keep:
-                async with asyncio.timeout_at(until):
-                    chunk = await response.content.read(min(CHUNK, raw_budget - read))
+                chunk = await _read_chunk(response, min(CHUNK, raw_budget - read), until)
                 if not chunk:
                     return _whole(answer, body, read)
                 read += len(chunk)
@@ -395,6 +404,15 @@ class HttpClient:
             first = []
         exchange, answer = await self.fetch("GET", url, headers)
         return [*first, exchange], answer
+
+
+async def _read_chunk(
+    response: aiohttp.ClientResponse | WireResponse, size: int, until: float
+) -> bytes:
+    if isinstance(response, WireResponse):
+        return await response.read(size, until)  # the wire keeps its own time limits
+    async with asyncio.timeout_at(until):
+        return await response.content.read(size)
 
 
 def conditional_headers(validators: tuple[str | None, str | None] | None) -> dict[str, str]:
@@ -549,18 +567,29 @@ def session_headers(settings: CheckSettings) -> dict[str, str]:
 @asynccontextmanager
 async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
     """The run's one session: connection limits, the guarded resolver, no credentials."""
+    resolver = GuardedResolver(settings)
     connector = aiohttp.TCPConnector(
-        limit=settings.concurrency, limit_per_host=0, resolver=GuardedResolver(settings),
+        limit=settings.concurrency, limit_per_host=0, resolver=resolver,
         ttl_dns_cache=300, enable_cleanup_closed=True,
     )
     timeout = aiohttp.ClientTimeout(
         total=None, connect=settings.connect_timeout, sock_connect=settings.connect_timeout,
         sock_read=settings.first_byte_timeout,
     )
+    jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(
         connector=connector, timeout=timeout, headers=session_headers(settings),
         auto_decompress=False, trust_env=False,  # no proxy or .netrc credentials from env
-        cookie_jar=aiohttp.CookieJar(unsafe=True), max_line_size=settings.max_header_bytes,
+        cookie_jar=jar, max_line_size=settings.max_header_bytes,
         max_field_size=settings.max_header_bytes,
     ) as session:
-        yield HttpClient(session, settings)
+        if settings.http_client is HttpClientKind.AIOHTTP:
+            yield HttpClient(session, settings)
+            return
+        # The same resolver and cookie jar: a cookie set on a hop read by either client is
+        # sent by both, and the guard judges every address once.
+        wire = Wire(settings, resolver, jar, session_headers(settings))
+        try:
+            yield HttpClient(session, settings, wire)
+        finally:
+            await wire.close()

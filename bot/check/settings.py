@@ -40,6 +40,14 @@ class RequestMethod(StrEnum):
     HEAD = "HEAD"
 
 
+class HttpClientKind(StrEnum):
+    """Which client sends the checker's requests: the lean one (`bot/check/wire.py`), or
+    aiohttp's ClientSession, kept as the second opinion a maintainer can switch to."""
+
+    WIRE = "wire"
+    AIOHTTP = "aiohttp"
+
+
 def _no_headers() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -114,6 +122,7 @@ class CheckSettings:
     max_header_bytes: int = 16 * KIB  # one header line; longer is an invalid response
     user_agent: str = USER_AGENT
     method: RequestMethod = RequestMethod.GET
+    http_client: HttpClientKind = HttpClientKind.WIRE
     allow_private: bool = False
     trusted_networks: tuple[Network, ...] = ()  # exempt from the private-address guard
     resolve: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -222,6 +231,7 @@ class _CheckModel(_Strict):
     max_header_bytes: int = Field(default=16 * KIB, ge=1024)
     user_agent: str = USER_AGENT
     method: RequestMethod = RequestMethod.GET
+    http_client: HttpClientKind = HttpClientKind.WIRE
     allow_private: bool = False
     trusted_networks: list[str] = []
     resolve: dict[str, list[str]] = {}

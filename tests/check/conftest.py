@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.check.http import HttpClient, open_client
-from bot.check.settings import CheckSettings
+from bot.check.settings import CheckSettings, HttpClientKind
 from tests.simweb import SimHost, SimWeb
 
 # Tiny timeouts and backoff so the whole suite runs in seconds; loopback allowed.
@@ -19,9 +19,11 @@ FAST = CheckSettings(
 )
 
 
-@pytest.fixture
-def settings() -> CheckSettings:
-    return FAST
+@pytest.fixture(params=list(HttpClientKind), ids=lambda kind: f"via-{kind}")
+def settings(request: pytest.FixtureRequest) -> CheckSettings:
+    """Every checker test runs through both clients: the lean wire client must judge every
+    answer as aiohttp's ClientSession does, and aiohttp stays a working second opinion."""
+    return replace(FAST, http_client=request.param)
 
 
 @pytest.fixture

@@ -1,0 +1,525 @@
+"""The checker's hot path to the web: HTTP/1.1 GET and HEAD over asyncio protocols, with
+keep-alive connections pooled per origin and the answer parsed by llhttp (httptools).
+
+Why not aiohttp's ClientSession here: on the issue-12 benchmark (10,000 GETs of small pages)
+its request path alone spent 1.9 s of CPU, more than everything else a check does; this
+client sends and parses the same bytes in a fraction of that (benchmarks/README.md). It
+keeps aiohttp's behaviour where a verdict could tell them apart: the same guarded resolver,
+happy-eyeballs connect (aiohappyeyeballs), TLS context, cookie jar, lenient parsing flags,
+one retry of a request whose connection dropped before an answer, and aiohttp's own
+exception types, so `translate` reads a failure the same way from either client. An answer
+llhttp refuses raises `ParseRefused`, and the caller asks aiohttp instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import socket
+import ssl
+import time
+from collections import OrderedDict, deque
+from collections.abc import Mapping
+from typing import Any
+
+import aiohappyeyeballs
+import aiohttp
+import httptools
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.client_reqrep import ConnectionKey
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from bot.check.settings import CheckSettings
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+DNS_TTL = 300.0  # seconds, as the aiohttp connector is configured (ttl_dns_cache)
+HAPPY_EYEBALLS_DELAY = 0.25  # aiohttp's default
+MAX_HEADERS = 128  # aiohttp's parser refuses an answer with more
+PAUSE_ABOVE = 256 * 1024
+# Time limits are enforced by one sweep of the waiting answers every TICK seconds, not by a
+# timer per wait: three timers per request were a sixth of this client's CPU. A limit may
+# run out up to TICK late.
+TICK = 0.02  # buffered body bytes before the socket stops being read
+
+
+class ParseRefused(Exception):
+    """llhttp refused the answer's head; aiohttp's parser may still read it."""
+
+
+def _tls_context() -> ssl.SSLContext:
+    # What aiohttp's connector uses for a verified connection.
+    context = ssl.create_default_context()
+    context.set_alpn_protocols(("http/1.1",))
+    return context
+
+
+class _Connection(asyncio.Protocol):
+    """One socket to one origin; it carries one `WireResponse` at a time."""
+
+    def __init__(self, key: ConnectionKey, max_header_bytes: int) -> None:
+        self.key = key
+        self.transport: asyncio.Transport | None = None
+        self.reused = False
+        self._max_header_bytes = max_header_bytes
+        self._parser = httptools.HttpResponseParser(self)
+        # aiohttp's response parser runs llhttp with these leniencies outside debug mode.
+        self._parser.set_dangerous_leniencies(
+            lenient_headers=True, lenient_optional_cr_before_lf=True,
+            lenient_spaces_after_chunk_size=True,
+        )
+        self._response: WireResponse | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.transport is not None and not self.transport.is_closing()
+
+    def carry(self, response: WireResponse) -> None:
+        self._response = response
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    # ---- asyncio.Protocol -------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        response = self._response
+        if response is None or response.complete:
+            self.close()  # bytes nobody asked for: this connection cannot be trusted again
+            return
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            response.fail(aiohttp.ClientResponseError(
+                response.request_info, (), message="unexpected protocol upgrade"))
+            self.close()
+        except httptools.HttpParserError as exc:
+            response.refused(exc)
+            self.close()
+
+    def eof_received(self) -> bool:
+        return False  # close our side too: connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if self._response is not None:
+            self._response.lost(exc)
+
+    # ---- llhttp callbacks -------------------------------------------------------------
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        assert self._response is not None
+        self._response.header(name, value, self._max_header_bytes)
+
+    def on_headers_complete(self) -> None:
+        assert self._response is not None
+        self._response.head_complete(
+            self._parser.get_status_code(), self._parser.should_keep_alive()
+        )
+
+    def on_body(self, body: bytes) -> None:
+        assert self._response is not None
+        self._response.body(body)
+        if self._response.buffered > PAUSE_ABOVE and self.transport is not None:
+            self.transport.pause_reading()
+
+    def on_message_complete(self) -> None:
+        assert self._response is not None
+        self._response.message_complete()
+
+
+class WireResponse:
+    """An answer as it arrives: the head, then the body through `read`, as aiohttp's
+    `ClientResponse.content` offers it (de-chunked, not decompressed)."""
+
+    def __init__(self, connection: _Connection, pool: Wire, method: str, url: URL,
+                 read_timeout: float) -> None:
+        self._connection = connection
+        self._pool = pool
+        self._method = method
+        self._url = url
+        self._read_timeout = read_timeout
+        self._raw_headers: list[tuple[str, str]] = []
+        self._chunks: deque[bytes] = deque()
+        self.buffered = 0
+        self.status = 0
+        self.headers: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
+        self.charset: str | None = None
+        self.keep_alive = False
+        self.head_done = False
+        self.complete = False
+        self.got_bytes = False  # any byte of an answer: then it is never sent again
+        self._error: BaseException | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self.wait_until = math.inf
+        self._closed = False
+
+    @property
+    def content(self) -> WireResponse:
+        return self  # the body stream is this object, as `response.content` is in aiohttp
+
+    @property
+    def request_info(self) -> aiohttp.RequestInfo:
+        return aiohttp.RequestInfo(self._url, self._method, CIMultiDictProxy(CIMultiDict()),
+                                   self._url)
+
+    # ---- fed by the connection ---------------------------------------------------------
+
+    def header(self, name: bytes, value: bytes, limit: int) -> None:
+        self.got_bytes = True
+        if len(name) > limit or len(value) > limit:  # aiohttp's max_field_size, per field
+            raise aiohttp.ClientResponseError(  # ends feed_data; reported as aiohttp does
+                self.request_info, (), message=f"Got more than {limit} bytes in a header")
+        if len(self._raw_headers) >= MAX_HEADERS:
+            raise aiohttp.ClientResponseError(
+                self.request_info, (), message=f"More than {MAX_HEADERS} headers")
+        self._raw_headers.append((name.decode("latin-1"), value.decode("latin-1")))
+
+    def head_complete(self, status: int, keep_alive: bool) -> None:
+        self.got_bytes = True
+        if 100 <= status < 200:
+            self._raw_headers = []  # an interim answer: the real one follows
+            return
+        self.status, self.keep_alive, self.head_done = status, keep_alive, True
+        headers = CIMultiDict(self._raw_headers)
+        self.headers = CIMultiDictProxy(headers)
+        content_type = headers.get("content-type")
+        if content_type is not None and "charset" in content_type.lower():
+            self.charset = _charset(content_type)
+        self._wake()
+
+    def body(self, data: bytes) -> None:
+        if self.head_done:
+            self._chunks.append(data)
+            self.buffered += len(data)
+            self._wake()
+
+    def message_complete(self) -> None:
+        if not self.head_done:
+            return  # the end of an interim (1xx) answer
+        self.complete = True
+        self._wake()
+
+    def lost(self, exc: BaseException | None) -> None:
+        if self.complete:
+            return
+        if self.head_done and not _length_known(self.headers):
+            self.complete = True  # a body that ends with its connection ended well
+        elif self.head_done:
+            self._error = aiohttp.ClientPayloadError("Response payload is not completed")
+        else:
+            self._error = aiohttp.ServerDisconnectedError()
+        self._wake()
+
+    def refused(self, exc: httptools.HttpParserError) -> None:
+        cause = exc.__context__
+        if isinstance(cause, aiohttp.ClientResponseError):
+            self.fail(cause)  # our own limit, raised from a callback
+        elif self.head_done:
+            self.fail(aiohttp.ClientPayloadError(f"Response payload is not completed: {exc}"))
+        else:
+            self.fail(ParseRefused(str(exc)))
+
+    def fail(self, error: BaseException) -> None:
+        if self._error is None and not self.complete:
+            self._error = error
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def time_out(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(TimeoutError())
+
+    async def _wait(self, until: float) -> None:
+        """Until something arrives, or the silence allowed between bytes (aiohttp's sock_read)
+        or `until` runs out: then TimeoutError."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if now >= until:
+            raise TimeoutError
+        self._waiter = loop.create_future()
+        self.wait_until = min(until, now + self._read_timeout)
+        self._pool.watch(self)
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+            self._pool.unwatch(self)
+
+    # ---- read by the client ------------------------------------------------------------
+
+    async def head(self, until: float) -> None:
+        """Wait for the answer's status and headers."""
+        while not self.head_done:
+            if self._error is not None:
+                raise self._error
+            await self._wait(until)
+
+    async def read(self, limit: int, until: float = math.inf) -> bytes:
+        """Up to `limit` bytes of the body; b"" at its end."""
+        while not self._chunks:
+            if self._error is not None:
+                raise self._error
+            if self.complete:
+                return b""
+            await self._wait(until)
+        chunk = self._chunks.popleft()
+        if len(chunk) > limit:
+            chunk, rest = chunk[:limit], chunk[limit:]
+            self._chunks.appendleft(rest)
+        self.buffered -= len(chunk)
+        transport = self._connection.transport
+        if self.buffered <= PAUSE_ABOVE // 2 and transport is not None:
+            transport.resume_reading()
+        return chunk
+
+    def at_eof(self) -> bool:
+        return self.complete and not self._chunks
+
+    def close(self) -> None:
+        """Done with this answer: its connection goes back to the pool when the answer came
+        to its end and may be kept; otherwise the connection is closed, and an unread
+        remainder is dropped with it, as aiohttp does."""
+        if self._closed:
+            return
+        self._closed = True
+        connection = self._connection
+        if self.complete and self._error is None and self.keep_alive and connection.usable \
+                and self._method != "HEAD":
+            self._pool.release(connection)
+        else:
+            connection.close()
+
+
+def _length_known(headers: Mapping[str, str]) -> bool:
+    return "content-length" in headers or "chunked" in headers.get(
+        "transfer-encoding", "").lower()
+
+
+def _charset(content_type: str) -> str | None:
+    # aiohttp's ClientResponse.charset, through the same parser.
+    from aiohttp.helpers import parse_content_type
+
+    return parse_content_type(content_type)[1].get("charset")
+
+
+class Wire:
+    """Connections pooled per origin, at most `concurrency` of them idle at once."""
+
+    def __init__(self, settings: CheckSettings, resolver: AbstractResolver,
+                 cookie_jar: aiohttp.CookieJar, default_headers: Mapping[str, str]) -> None:
+        self._settings = settings
+        self._resolver = resolver
+        self._jar = cookie_jar
+        self._defaults = CIMultiDict(default_headers)
+        self._tls = _tls_context()
+        self._idle: dict[ConnectionKey, list[_Connection]] = {}
+        self._idle_order: OrderedDict[int, _Connection] = OrderedDict()
+        self._addresses: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}
+        self._resolving: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
+        self._closing = False
+        self._waiting: set[WireResponse] = set()
+        self._sweeper: asyncio.TimerHandle | None = None
+
+    async def request(
+        self, method: str, url: URL, headers: Mapping[str, str], deadline: float
+    ) -> WireResponse:
+        """Send one request and wait for the answer's head, all by `deadline` (loop time);
+        the body is read from the answer."""
+        key = _key(url)
+        head = self._head_bytes(method, url, headers)
+        for attempt in (1, 2):
+            connection = self._take(key) or await self._connect(key, deadline)
+            response = WireResponse(connection, self, method, url,
+                                    self._settings.first_byte_timeout)
+            connection.carry(response)
+            assert connection.transport is not None
+            connection.transport.write(head)
+            try:
+                await response.head(deadline)
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                connection.close()
+                if attempt == 2 or response.got_bytes:
+                    raise
+                continue  # aiohttp asks once more when a connection drops before an answer
+            except BaseException:
+                connection.close()
+                raise
+            if self._jar is not None and "set-cookie" in response.headers:
+                self._jar.update_cookies_from_headers(response.headers.getall("set-cookie"), url)
+            return response
+        raise AssertionError("unreachable")
+
+    def _head_bytes(self, method: str, url: URL, headers: Mapping[str, str]) -> bytes:
+        sent = self._defaults.copy()
+        sent.update(headers)
+        if len(self._jar):
+            cookies = self._jar.filter_cookies(url)
+            if cookies:
+                sent["Cookie"] = cookies.output(header="", sep=";").strip()
+        host = url.raw_host or ""
+        if ":" in host:
+            host = f"[{host}]"
+        port = url.port
+        if port is not None and port != DEFAULT_PORTS.get(url.scheme):
+            host = f"{host}:{port}"
+        lines = [f"{method} {url.raw_path_qs or '/'} HTTP/1.1", f"Host: {host}"]
+        lines.extend(f"{name}: {value}" for name, value in sent.items())
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+    # ---- the pool ----------------------------------------------------------------------
+
+    def _take(self, key: ConnectionKey) -> _Connection | None:
+        idle = self._idle.get(key)
+        while idle:
+            connection = idle.pop()
+            self._idle_order.pop(id(connection), None)
+            if connection.usable:
+                connection.reused = True
+                return connection
+        return None
+
+    def release(self, connection: _Connection) -> None:
+        if self._closing:
+            connection.close()
+            return
+        self._idle.setdefault(connection.key, []).append(connection)
+        self._idle_order[id(connection)] = connection
+        while len(self._idle_order) > self._settings.concurrency:
+            _, oldest = self._idle_order.popitem(last=False)
+            self._idle[oldest.key].remove(oldest)
+            oldest.close()
+
+    # ---- time limits ------------------------------------------------------------------
+
+    def watch(self, response: WireResponse) -> None:
+        self._waiting.add(response)
+        if self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().call_later(TICK, self._sweep)
+
+    def unwatch(self, response: WireResponse) -> None:
+        self._waiting.discard(response)
+
+    def _sweep(self) -> None:
+        self._sweeper = None
+        now = asyncio.get_running_loop().time()
+        for response in [r for r in self._waiting if r.wait_until <= now]:
+            self._waiting.discard(response)
+            response.time_out()
+        if self._waiting:
+            self._sweeper = asyncio.get_running_loop().call_later(TICK, self._sweep)
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        self._closing = True
+        for connection in self._idle_order.values():
+            connection.close()
+        self._idle.clear()
+        self._idle_order.clear()
+
+    # ---- connecting --------------------------------------------------------------------
+
+    async def _connect(self, key: ConnectionKey, deadline: float) -> _Connection:
+        loop = asyncio.get_running_loop()
+        connect_by = min(deadline, loop.time() + self._settings.connect_timeout)
+        try:
+            async with asyncio.timeout_at(connect_by):
+                addresses = await self._resolve(key)
+        except (OSError, TimeoutError) as exc:
+            if isinstance(exc, TimeoutError):
+                raise aiohttp.ConnectionTimeoutError(
+                    f"Connection timeout to host {key.host}") from exc
+            raise aiohttp.ClientConnectorDNSError(key, exc) from exc
+        connection = _Connection(key, self._settings.max_header_bytes)
+        try:
+            async with asyncio.timeout_at(connect_by):
+                sock = await aiohappyeyeballs.start_connection(
+                    addr_infos=_addr_infos(addresses), happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+                    loop=loop,
+                )
+                tls: dict[str, Any] = {}
+                if key.is_ssl:
+                    tls = {"ssl": self._tls, "server_hostname": key.server_hostname}
+                await loop.create_connection(lambda: connection, sock=sock, **tls)
+        except TimeoutError as exc:
+            raise aiohttp.ConnectionTimeoutError(
+                f"Connection timeout to host {key.host}") from exc
+        except ssl.CertificateError as exc:
+            raise aiohttp.ClientConnectorCertificateError(key, exc) from exc
+        except ssl.SSLError as exc:
+            raise aiohttp.ClientConnectorSSLError(key, exc) from exc
+        except OSError as exc:
+            raise aiohttp.ClientConnectorError(key, exc) from exc
+        return connection
+
+    async def _resolve(self, key: ConnectionKey) -> list[ResolveResult]:
+        host, port = key.host, key.port or 0
+        if _is_literal(host):
+            return [ResolveResult(hostname=host, host=host.strip("[]"), port=port, proto=0,
+                                  flags=socket.AI_NUMERICHOST, family=_family(host))]
+        cache_key = (host, port)
+        cached = self._addresses.get(cache_key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        pending = self._resolving.get(cache_key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[list[ResolveResult]] = asyncio.get_running_loop().create_future()
+        self._resolving[cache_key] = future
+        try:
+            found = await self._resolver.resolve(host, port, family=socket.AF_UNSPEC)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: a lookup nobody else waited for is not an error
+            raise
+        else:
+            future.set_result(found)
+            self._addresses[cache_key] = (time.monotonic() + DNS_TTL, found)
+            return found
+        finally:
+            del self._resolving[cache_key]
+
+
+def _key(url: URL) -> ConnectionKey:
+    host = url.raw_host or ""
+    is_ssl = url.scheme == "https"
+    port = url.port or DEFAULT_PORTS.get(url.scheme)
+    # TLS checks the name, or for an address literal the address, as aiohttp asks it to.
+    return ConnectionKey(host, port, is_ssl, True, None, None, None, host.strip("[]").rstrip("."))
+
+
+def _is_literal(host: str) -> bool:
+    candidate = host.strip("[]")
+    try:
+        socket.inet_pton(_family(candidate), candidate)
+    except OSError:
+        return False
+    return True
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _addr_infos(addresses: list[ResolveResult]) -> list[aiohappyeyeballs.AddrInfoType]:
+    infos: list[aiohappyeyeballs.AddrInfoType] = []
+    for found in addresses:
+        host, port = found["host"], found["port"]
+        if ":" in host:
+            infos.append((socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
+                          (host, port, 0, 0)))
+        else:
+            infos.append((socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
+                          (host, port)))
+    return infos

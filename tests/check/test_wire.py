@@ -1,0 +1,203 @@
+"""The wire client against a scripted HTTP/1.1 server on a real loopback socket: what it
+does with connections (kept, replaced, capped), with bodies that end in unusual ways, and
+that it sends what aiohttp's ClientSession sends. Verdict parity with aiohttp is the rest of
+tests/check, which runs every checker test through both clients."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from bot.check.http import open_client
+from bot.check.settings import CheckSettings, HttpClientKind
+from tests.check.conftest import FAST
+
+PAGE = b"<html><head><title>Hello</title></head><body>hi</body></html>"
+
+
+def ok(body: bytes = PAGE, *extra: bytes) -> bytes:
+    head = [b"HTTP/1.1 200 OK", b"Content-Type: text/html", b"Content-Length: %d" % len(body),
+            *extra]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+@dataclass(eq=False)
+class Scripted:
+    """Answers the n-th request (over all connections) with `replies[n]`, the last one
+    again after that. A reply of None closes the connection without a word; `close_after`
+    closes it after every answer. Counts connections opened and closed by the client."""
+
+    replies: list[bytes | None]
+    close_after: bool = False
+    address: str = "127.0.0.2"
+    port: int = 0
+    heads: list[bytes] = field(default_factory=list)
+    opened: int = 0
+    closed_by_client: int = 0
+    server: asyncio.Server | None = None
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.address}:{self.port}{path}"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, self.address, 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.opened += 1
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except asyncio.IncompleteReadError:
+                    self.closed_by_client += 1
+                    return
+                self.heads.append(head)
+                reply = self.replies[min(len(self.heads), len(self.replies)) - 1]
+                if reply is None:
+                    return
+                writer.write(reply)
+                await writer.drain()
+                if self.close_after:
+                    return
+        except ConnectionError:
+            self.closed_by_client += 1
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[list[Scripted]]:
+    servers: list[Scripted] = []
+    yield servers
+    for server in servers:
+        if server.server is not None:
+            server.server.close()
+
+
+async def serve(servers: list[Scripted], *replies: bytes | None, **options: bool) -> Scripted:
+    server = Scripted(list(replies), address=f"127.0.0.{2 + len(servers)}", **options)
+    await server.start()
+    servers.append(server)
+    return server
+
+
+WIRE = replace(FAST, http_client=HttpClientKind.WIRE)
+
+
+async def test_connections_are_kept_and_used_again(scripted: list[Scripted]) -> None:
+    server = await serve(scripted, ok())
+    async with open_client(WIRE) as client:
+        statuses = [(await client.observe(server.url(f"/{n}"))).final_status for n in range(3)]
+    assert statuses == [200, 200, 200]
+    assert (server.opened, len(server.heads)) == (1, 3)
+
+
+async def test_a_kept_connection_the_server_dropped_is_replaced_not_reported(
+    scripted: list[Scripted],
+) -> None:
+    # The second request finds the kept connection closed under it, with no answer: asked
+    # again on a new connection, as aiohttp does, it is not a "connection reset".
+    server = await serve(scripted, ok(), None, ok())
+    async with open_client(WIRE) as client:
+        first = await client.observe(server.url("/a"))
+        second = await client.observe(server.url("/b"))
+    assert (first.final_status, second.final_status, second.failure) == (200, 200, None)
+    assert server.opened == 2
+
+
+async def test_a_connection_that_drops_twice_is_a_reset(scripted: list[Scripted]) -> None:
+    server = await serve(scripted, None)
+    async with open_client(WIRE) as client:
+        exchange, answer = await client.fetch("GET", server.url("/"))
+    assert (answer, exchange.failure) == (None, "connection_reset")
+    assert server.opened == 2  # asked once more, then reported
+
+
+async def test_a_body_without_a_length_ends_with_its_connection(scripted: list[Scripted]) -> None:
+    server = await serve(scripted, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE,
+                         close_after=True)
+    async with open_client(WIRE) as client:
+        _, answer = await client.fetch("GET", server.url("/"))
+    assert answer is not None
+    assert (answer.status, answer.body, answer.truncated) == (200, PAGE, False)
+
+
+async def test_a_chunked_body_is_read_whole(scripted: list[Scripted]) -> None:
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (PAGE[:10], PAGE[10:]))
+    reply = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+             + chunks + b"0\r\n\r\n")
+    server = await serve(scripted, reply)
+    async with open_client(WIRE) as client:
+        _, answer = await client.fetch("GET", server.url("/"))
+        _, again = await client.fetch("GET", server.url("/again"))
+    assert answer is not None and again is not None
+    assert (answer.body, answer.truncated, again.body) == (PAGE, False, PAGE)
+    assert server.opened == 1  # a chunked answer read to its end leaves the connection clean
+
+
+async def test_a_body_shorter_than_its_length_is_cut_short(scripted: list[Scripted]) -> None:
+    reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 500\r\n\r\n" + PAGE
+    server = await serve(scripted, reply, close_after=True)
+    async with open_client(WIRE) as client:
+        _, answer = await client.fetch("GET", server.url("/"))
+    assert answer is not None
+    assert (answer.status, answer.body, answer.truncated) == (200, PAGE, True)
+    assert answer.note.startswith("body cut short")
+
+
+async def test_interim_answers_are_skipped(scripted: list[Scripted]) -> None:
+    early = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+    server = await serve(scripted, early + ok(b"", b"X-Final: yes"))
+    async with open_client(WIRE) as client:
+        _, answer = await client.fetch("GET", server.url("/"))
+    assert answer is not None
+    assert (answer.status, answer.headers.get("x-final"), "link" in answer.headers) == (
+        200, "yes", False)
+
+
+async def test_idle_connections_are_capped_at_the_concurrency(scripted: list[Scripted]) -> None:
+    first, second = await serve(scripted, ok()), await serve(scripted, ok())
+    async with open_client(replace(WIRE, concurrency=1)) as client:
+        await client.observe(first.url("/"))
+        await client.observe(second.url("/"))  # its idle connection pushes out the first's
+        await asyncio.sleep(0.05)
+        assert (first.closed_by_client, second.closed_by_client) == (1, 0)
+        await client.observe(first.url("/again"))
+    assert first.opened == 2
+
+
+async def test_a_set_cookie_is_sent_back_on_the_next_request(scripted: list[Scripted]) -> None:
+    server = await serve(scripted, ok(PAGE, b"Set-Cookie: session=abc; Path=/"), ok())
+    async with open_client(WIRE) as client:
+        await client.observe(server.url("/first"))
+        await client.observe(server.url("/second"))
+    assert b"cookie" not in server.heads[0].lower()
+    assert b"\r\nCookie: session=abc\r\n" in server.heads[1]
+
+
+def _header_lines(head: bytes) -> dict[str, str]:
+    lines = head.decode("latin-1").split("\r\n")[1:]
+    pairs = (line.split(":", 1) for line in lines if ":" in line)
+    return {name.strip().lower(): value.strip() for name, value in pairs}
+
+
+@pytest.mark.parametrize("kind", list(HttpClientKind))
+async def test_both_clients_send_the_same_request_head(
+    scripted: list[Scripted], kind: HttpClientKind
+) -> None:
+    server = await serve(scripted, ok())
+    settings: CheckSettings = replace(FAST, http_client=kind)
+    async with open_client(settings) as client:
+        await client.fetch("GET", server.url("/path?q=1"), {"If-None-Match": '"v1"'})
+    request_line = server.heads[0].split(b"\r\n", 1)[0]
+    headers = _header_lines(server.heads[0])
+    assert request_line == b"GET /path?q=1 HTTP/1.1"
+    assert headers["host"] == f"{server.address}:{server.port}"
+    assert headers["user-agent"] == settings.user_agent
+    assert headers["accept-encoding"] == "gzip, deflate, br"
+    assert headers["if-none-match"] == '"v1"'
+    assert {"accept", "accept-language"} <= headers.keys()
