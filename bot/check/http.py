@@ -280,16 +280,16 @@ class HttpClient:
     ) -> tuple[Exchange, Answer | None]:
         """One request, no redirect followed; a failure is an `Exchange`, never an exception."""
         start = time.monotonic()
-        exchange = Exchange(method=method, url=url)
         try:
             target = _request_url(url)
             refused = self._refused_literal(target)
             if refused:
-                return replace(exchange, failure=Failure.PRIVATE_ADDRESS, detail=refused), None
+                return Exchange(method, url, failure=Failure.PRIVATE_ADDRESS, detail=refused), None
             answer = await self._request(method, target, headers or {})
         except TRANSLATED as exc:
             failure, detail = translate(exc)
-            return replace(exchange, failure=failure, detail=detail, elapsed_ms=_ms(start)), None
+            return Exchange(method, url, failure=failure, detail=detail,
+                            elapsed_ms=_ms(start)), None
         done = Exchange(
             method=method, url=url, status=answer.status, headers=shown_headers(answer.headers),
             elapsed_ms=_ms(start), detail=answer.note,
@@ -310,7 +310,8 @@ class HttpClient:
         return verdict
 
     async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
-        sent = {**self._settings.headers_for(target.host or ""), **headers}
+        configured = self._settings.headers_for(target.host or "") if self._settings.domains else {}
+        sent = {**configured, **headers} if configured else headers
         # One time limit for the whole request: connecting, the answer's head, the body prefix.
         deadline = asyncio.get_running_loop().time() + self._settings.total_timeout
         response: aiohttp.ClientResponse | WireResponse | None = None

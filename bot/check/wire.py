@@ -14,6 +14,7 @@ llhttp refuses raises `ParseRefused`, and the caller asks aiohttp instead.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import socket
 import ssl
@@ -27,6 +28,7 @@ import aiohttp
 import httptools
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.client_reqrep import ConnectionKey
+from aiohttp.helpers import parse_content_type
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -306,10 +308,10 @@ def _length_known(headers: Mapping[str, str]) -> bool:
         "transfer-encoding", "").lower()
 
 
+@functools.lru_cache(maxsize=256)
 def _charset(content_type: str) -> str | None:
-    # aiohttp's ClientResponse.charset, through the same parser.
-    from aiohttp.helpers import parse_content_type
-
+    # aiohttp's ClientResponse.charset, through the same (slow, email-based) parser; a run
+    # sees a handful of distinct Content-Types, so each is parsed once.
     return parse_content_type(content_type)[1].get("charset")
 
 
@@ -322,7 +324,8 @@ class Wire:
         self._resolver = resolver
         self._jar = cookie_jar
         self._defaults = CIMultiDict(default_headers)
-        self._tls = _tls_context()
+        self._default_block = _header_block(self._defaults).encode("utf-8")
+        self._tls: ssl.SSLContext | None = None  # built at the first https connection
         self._idle: dict[ConnectionKey, list[_Connection]] = {}
         self._idle_order: OrderedDict[int, _Connection] = OrderedDict()
         self._addresses: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}
@@ -361,21 +364,15 @@ class Wire:
         raise AssertionError("unreachable")
 
     def _head_bytes(self, method: str, url: URL, headers: Mapping[str, str]) -> bytes:
+        cookies = self._jar.filter_cookies(url) if len(self._jar) else None
+        start = f"{method} {url.raw_path_qs or '/'} HTTP/1.1\r\nHost: {_host_header(url)}\r\n"
+        if not headers and not cookies:  # the usual request: the defaults, written once
+            return start.encode("utf-8") + self._default_block
         sent = self._defaults.copy()
         sent.update(headers)
-        if len(self._jar):
-            cookies = self._jar.filter_cookies(url)
-            if cookies:
-                sent["Cookie"] = cookies.output(header="", sep=";").strip()
-        host = url.raw_host or ""
-        if ":" in host:
-            host = f"[{host}]"
-        port = url.port
-        if port is not None and port != DEFAULT_PORTS.get(url.scheme):
-            host = f"{host}:{port}"
-        lines = [f"{method} {url.raw_path_qs or '/'} HTTP/1.1", f"Host: {host}"]
-        lines.extend(f"{name}: {value}" for name, value in sent.items())
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+        if cookies:
+            sent["Cookie"] = cookies.output(header="", sep=";").strip()
+        return (start + _header_block(sent)).encode("utf-8")
 
     # ---- the pool ----------------------------------------------------------------------
 
@@ -450,6 +447,8 @@ class Wire:
                 )
                 tls: dict[str, Any] = {}
                 if key.is_ssl:
+                    if self._tls is None:
+                        self._tls = _tls_context()  # loading the CA store costs ~20 ms
                     tls = {"ssl": self._tls, "server_hostname": key.server_hostname}
                 await loop.create_connection(lambda: connection, sock=sock, **tls)
         except TimeoutError as exc:
@@ -489,6 +488,24 @@ class Wire:
             return found
         finally:
             del self._resolving[cache_key]
+
+
+def _header_block(headers: Mapping[str, str]) -> str:
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value or "\r" in name or "\n" in name:
+            # What aiohttp refuses too: a header (an ETag echoed back) must not split the head.
+            raise ValueError(f"newline in the {name!r} header")
+    return "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+
+
+def _host_header(url: URL) -> str:
+    host = url.raw_host or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = url.port
+    if port is not None and port != DEFAULT_PORTS.get(url.scheme):
+        host = f"{host}:{port}"
+    return host
 
 
 def _key(url: URL) -> ConnectionKey:
