@@ -86,6 +86,14 @@ def roadmap_bot_one_process_command(exe: Path, inputs: Inputs, limits: Limits) -
     return [*roadmap_bot_command(exe, inputs, limits), "--jobs", "1"]
 
 
+def roadmap_bot_aiohttp_command(exe: Path, inputs: Inputs, limits: Limits) -> list[str]:
+    """One process through aiohttp's ClientSession (`check.http_client: aiohttp`), the client
+    the wire client replaced on the request path: what the replacement saves."""
+    config = inputs.work / "roadmap-bot-aiohttp.yaml"
+    config.write_text("check:\n  http_client: aiohttp\n", encoding="utf-8")
+    return [*roadmap_bot_one_process_command(exe, inputs, limits), "--config", str(config)]
+
+
 def roadmap_bot_failures(inputs: Inputs) -> dict[str, str]:
     """Every link whose status is not ok/redirected, by the JSON report."""
     report = json.loads((inputs.work / "report.json").read_text(encoding="utf-8"))
@@ -221,6 +229,8 @@ TOOLS: dict[str, Tool] = {
         Tool("roadmap-bot", REPO / ".venv/bin/roadmap-bot", roadmap_bot_command,
              roadmap_bot_failures),
         Tool("roadmap-bot-j1", REPO / ".venv/bin/roadmap-bot", roadmap_bot_one_process_command,
+             roadmap_bot_failures),
+        Tool("roadmap-bot-aiohttp", REPO / ".venv/bin/roadmap-bot", roadmap_bot_aiohttp_command,
              roadmap_bot_failures),
         Tool("lychee", PEERS / "venv/bin/lychee", lychee_command, lychee_failures),
         Tool("linkinator", PEERS / "node/node_modules/.bin/linkinator", linkinator_command,

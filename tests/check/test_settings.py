@@ -10,6 +10,7 @@ import pytest
 from bot.check.settings import (
     CheckSettings,
     ConfigError,
+    HttpClientKind,
     Remap,
     load_check_config,
     settings_from_mapping,
@@ -35,6 +36,12 @@ def test_no_file_or_no_section_means_defaults(tmp_path: Path) -> None:
     assert load_check_config(write(tmp_path, "freshness:\n  max_age_days: 30\n")) == CheckSettings()
 
 
+def test_the_http_client_is_the_wire_one_unless_aiohttp_is_asked_for(tmp_path: Path) -> None:
+    assert load_check_config(None).http_client is HttpClientKind.WIRE
+    chosen = load_check_config(write(tmp_path, "check:\n  http_client: aiohttp\n"))
+    assert chosen.http_client is HttpClientKind.AIOHTTP
+
+
 def test_other_sections_are_left_to_their_owners(tmp_path: Path) -> None:
     path = write(tmp_path, "curate:\n  anything: [1, 2]\ncheck:\n  per_host: 2\n")
     assert load_check_config(path).per_host == 2
@@ -45,6 +52,7 @@ def test_other_sections_are_left_to_their_owners(tmp_path: Path) -> None:
     [
         ("check:\n  per_host: 0\n", ":2:", "check.per_host"),
         ("check:\n  retries: many\n", ":2:", "check.retries"),
+        ("check:\n  http_client: requests\n", ":2:", "check.http_client"),
         ("check:\n  bogus: 1\n", ":2:", "check.bogus: Extra inputs are not permitted"),
         ("check:\n  exclude:\n    - '(unclosed'\n", ":3:", "check.exclude"),
         ("check:\n  domains:\n    - host: a.org\n      headers: {Cookie: x}\n", ":4:",
