@@ -62,7 +62,6 @@ class _Connection(asyncio.Protocol):
     def __init__(self, key: ConnectionKey, max_header_bytes: int) -> None:
         self.key = key
         self.transport: asyncio.Transport | None = None
-        self.reused = False
         self._max_header_bytes = max_header_bytes
         self._parser = httptools.HttpResponseParser(self)
         # aiohttp's response parser runs llhttp with these leniencies outside debug mode.
@@ -382,7 +381,6 @@ class Wire:
             connection = idle.pop()
             self._idle_order.pop(id(connection), None)
             if connection.usable:
-                connection.reused = True
                 return connection
         return None
 
