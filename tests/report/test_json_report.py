@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bot import pretty_json
 from bot.errors import InputError
 from bot.model import Hop, LinkResult, Report, Source, Status, Via
 from bot.report import json_report
+from tests.report.samples import roadmap_report, small_report
 
 AT = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 
@@ -76,3 +81,28 @@ def test_report_repr_is_short_whatever_its_size() -> None:
                              for n in range(10_000)))
     assert repr(big) == ("Report(inputs=('a.md',), total=10000, ok=10000, redirected=0, broken=0, "
                          "blocked=0, error=0, skipped=0, unverified=0, inconclusive=False)")
+
+
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
+                         timezone(-timedelta(hours=8), "PST")])
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 30),
+                    timezones=ZONES))
+def test_iso_is_the_utc_strftime(moment: datetime) -> None:
+    # Each second is formatted once and remembered: the text must not depend on the rest.
+    assert json_report.iso(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert json_report.iso(moment.replace(microsecond=999_999)) == json_report.iso(moment)
+
+
+@pytest.mark.parametrize("report", [sample(), small_report(), roadmap_report()],
+                         ids=["sample", "small", "roadmap"])
+def test_render_is_the_standard_librarys_text_written_fast(
+        report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = json.dumps(json_report.report_to_dict(report), indent=2, ensure_ascii=False)
+
+    def no_fallback(value: Any, pad: str) -> str:
+        raise AssertionError("a report fell back to the slow JSON writer")
+
+    monkeypatch.setattr(pretty_json, "_layout", no_fallback)
+    assert json_report.render(report) == expected + "\n"
