@@ -4,13 +4,14 @@ put in the links' order, and the run judged once over all of them: the report is
 single process would write, whatever the number of workers.
 
 Workers are forked (Linux, macOS), after the links are extracted and the settings resolved,
-so they inherit both without pickling; only results travel back, pickled, their metadata
-as a plain dict (a read-only mapping proxy does not pickle).
+so they inherit both without pickling; only results travel back, pickled (read-only mapping
+proxies as the dicts behind them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import copyreg
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -41,6 +42,19 @@ from bot.model import Link, LinkResult, Report
 BATCH = 64
 FLUSH_SECONDS = 0.25
 FORK: Final = "fork"  # where the platform has no fork (Windows), the check runs in one process
+
+
+def _mapping_proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
+    return _mapping_proxy, (dict(proxy),)  # the type itself has no importable name
+
+
+# A result's metadata is a read-only mapping proxy, which pickle cannot take apart on its own;
+# taught here, results travel as they are, without a copy of each on both sides of the pipe.
+copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +163,7 @@ class _Gathered:
             loop.remove_reader(descriptor)
 
     def _take(self, batch: list[tuple[int, LinkResult]], indices: Sequence[int]) -> None:
-        for local, sent in batch:
-            result = replace(sent, metadata=MappingProxyType(dict(sent.metadata)))
+        for local, result in batch:
             self.results[indices[local]] = result
             if self.progress is not None:
                 self.progress(result)
@@ -170,7 +183,7 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
         flushed[0] = time.monotonic()
 
     def on_result(local: int, result: LinkResult) -> None:
-        batch.append((local, replace(result, metadata=dict(result.metadata))))
+        batch.append((local, result))
         if len(batch) >= BATCH or time.monotonic() - flushed[0] >= FLUSH_SECONDS:
             flush()
 
