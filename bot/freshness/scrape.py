@@ -35,6 +35,8 @@ MAX_JSONLD_NODES = 500
 MAX_TIME_ELEMENTS = 20
 MAX_VISIBLE_TEXT = 200_000
 MAX_LABELS = 50  # "Last updated" labels tried before giving up
+MAX_LABEL_STARTS = 200  # places a label may start, tried one by one before a regex pass is cheaper
+LABEL_CHUNK = 8192  # characters of visible text searched for those places at a time
 
 # <meta> tags that carry a date: (attribute, value) -> (field, source).
 META_DATES: dict[tuple[str, str], tuple[DateField, str]] = {
@@ -87,7 +89,7 @@ def scrape_page(snapshot: PageSnapshot) -> dict[str, Any]:
 def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
     html_text = decode(snapshot)
     scanned = scan(html_text)
-    head = parse_head(scanned.markup)
+    head = read_head(scanned.markup)
     og = opengraph(head)
     metadata: dict[str, Any] = {}
     if title := page_title(head, og):
@@ -100,10 +102,10 @@ def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
         metadata["og"] = og
     dates = _dedupe([*meta_dates(head), *jsonld_dates(head), *time_dates(scanned.times),
                      *text_dates(html_text), *header_dates(snapshot.headers)])
-    for field in DateField:
-        if best := best_date(dates, field):
-            metadata[field.value] = best.date
     if dates:
+        for field in DateField:
+            if best := best_date(dates, field):
+                metadata[field.value] = best.date
         metadata["dates"] = [fact.to_json() for fact in dates]
     return metadata
 
@@ -111,7 +113,7 @@ def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
 def decode(snapshot: PageSnapshot) -> str:
     """The body prefix as text: the declared charset when Python knows it, else UTF-8, lossy."""
     body = snapshot.body[:MAX_BYTES]
-    for encoding in (snapshot.encoding, _header_charset(snapshot.headers), _meta_charset(body)):
+    for encoding in _declared_charsets(snapshot, body):
         if not encoding:
             continue
         try:
@@ -124,7 +126,9 @@ def decode(snapshot: PageSnapshot) -> str:
 # Only a few tags carry what we read, so one linear scan picks them out and bs4 builds a tree
 # of them alone: a tree of a whole 256 KiB page costs about a second of CPU on the event loop.
 _START = re.compile(r"<(meta|link|title|script|time)\b", re.IGNORECASE)
-_REST = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")  # the open tag's end, quotes honoured
+# The open tag's end, quotes honoured. Possessive: a tag reads one way only, so backtracking
+# would find nothing new, and runs of plain characters go in one step.
+_REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
 _CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("title", "script")}
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b|<!--", re.IGNORECASE)
 _INVISIBLE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
@@ -154,25 +158,26 @@ def scan(html_text: str) -> Scan:
         found = _START.search(html_text, pos)
         if found is None:
             break
-        rest = _REST.match(html_text, found.end(), found.end() + MAX_TAG_CHARS)
+        start, pos = found.span()
+        rest = _REST.match(html_text, pos, pos + MAX_TAG_CHARS)
         if rest is None:
             unterminated += 1
             if unterminated > MAX_UNTERMINATED:  # garbage or hostile: stop paying for it
                 break
-            pos = found.end()
             continue
-        name, tag, pos = found[1].lower(), html_text[found.start():rest.end()], rest.end()
+        name, pos = found[1].lower(), rest.end()
+        tag = html_text[start:pos]
         if name in ("meta", "link"):
             if len(parts) < MAX_PARTS:
                 parts.append(tag)
         elif name == "time" and len(times) < MAX_TIME_ELEMENTS:
-            lead = visible_text(html_text[max(0, found.start() - 300):found.start()])
+            lead = visible_text(html_text[max(0, start - 300):start])
             times.append((tag, lead[-30:]))
         elif name in _CLOSE:
             close = _CLOSE[name].search(html_text, pos)
             if close is None:
                 break
-            body, pos = html_text[rest.end():close.start()], close.end()
+            body, pos = html_text[pos:close.start()], close.end()
             if name == "title" and not title_seen:
                 parts.append(f"{tag}{body}</title>")
                 title_seen = True
@@ -198,6 +203,14 @@ def visible_text(markup: str) -> str:
     kept.append(markup[pos:])
     text = _ANY_TAG.sub(" ", " ".join(kept))
     return " ".join(html.unescape(text).split())[:MAX_VISIBLE_TEXT]
+
+
+def _declared_charsets(snapshot: PageSnapshot, body: bytes) -> Iterator[str | None]:
+    """The charsets a page declares, most trusted first; each looked for only when the one
+    before it is missing or unknown (the checker's own nearly always settles it)."""
+    yield snapshot.encoding
+    yield _header_charset(snapshot.headers)
+    yield _meta_charset(body)
 
 
 def _header_charset(headers: Mapping[str, str]) -> str | None:
@@ -267,6 +280,31 @@ def parse_head(markup: str) -> Head:
         elif element.tag == "script" and element.get("type") == "application/ld+json":
             scripts.append(element.text or "")
     return Head(tuple(metas), tuple(links), title, tuple(scripts))
+
+
+# The scanned markup of most small pages (error pages, stubs, redirects): a plain <title> and
+# <meta> tags that name nothing a reader asks for (charset, http-equiv, viewport). The grammar
+# is strict on purpose (printable ASCII, simple attributes) so that libxml2 has one way only to
+# read such text: tests/freshness/test_scrape_shortcuts.py holds it to what libxml2 reads.
+_SPACE = "[ \t\n]"
+_INERT_ATTRIBUTE = (
+    r"(?!(?i:name|property|itemprop)[ \t\n=/>])[A-Za-z][A-Za-z0-9_-]*+"
+    rf"""(?:{_SPACE}*+={_SPACE}*+(?:"[ !#-~]*+"|'[ -&(-~]*+'|[!#-&(-;?-_a-~]++))?+"""
+)
+_INERT_META = rf"<[Mm][Ee][Tt][Aa](?:{_SPACE}++{_INERT_ATTRIBUTE})*+{_SPACE}*+/?>"
+_PLAIN_TITLE = r"<[Tt][Ii][Tt][Ll][Ee]>(?P<title>[\t\n -%'-;=-~]*+)</title>"  # no "&", no "<"
+# Possessive throughout: the text has one parse, so backtracking could only cost time.
+_PLAIN_HEAD = re.compile(
+    rf"(?:{_INERT_META}\n)*+(?:{_PLAIN_TITLE}(?:\n{_INERT_META})*+|{_INERT_META})")
+MAX_PLAIN_HEAD = 2048  # longer markup goes to libxml2 whatever it holds: faster on long text
+
+
+def read_head(markup: str) -> Head:
+    """What the readers below get from `parse_head(markup)`, cheaper for most small pages: markup
+    of inert <meta> tags and a plain <title> reads without libxml2, into a Head of that title
+    alone (no reader looks at such <meta> tags)."""
+    plain = _PLAIN_HEAD.fullmatch(markup) if len(markup) <= MAX_PLAIN_HEAD else None
+    return parse_head(markup) if plain is None else Head(title=plain["title"])
 
 
 def _attributes(element: Any) -> dict[str, str]:
@@ -378,7 +416,7 @@ def text_dates(html_text: str) -> Iterator[DatedFact]:
     if not _may_hold_label(html_text):
         return
     text = visible_text(html_text)
-    for count, found in enumerate(LAST_UPDATED.finditer(text)):
+    for count, found in enumerate(_labels(text)):
         if count >= MAX_LABELS:
             return
         if iso := search_date(text[found.end(): found.end() + 60]):
@@ -395,6 +433,43 @@ def _may_hold_label(html_text: str) -> bool:
 
 
 _LABEL_BYTES = (b"updat", b"modif", "modİf".encode(), "modıf".encode(), b"&")
+
+
+def _labels(text: str) -> Iterator[re.Match[str]]:
+    """`LAST_UPDATED.finditer(text)`, without an ignore-case regex tried at every character
+    (~2 ms for 100 KB): each label starts with "last" or "updat" in some case, and only those
+    places are tried, in page order; on a page thick with them, the regex takes over."""
+    end = 0
+    for tried, start in enumerate(_label_starts(text)):
+        if tried == MAX_LABEL_STARTS:  # every match before `start` is found
+            yield from LAST_UPDATED.finditer(text, max(start, end))
+            return
+        if start >= end and (found := LAST_UPDATED.match(text, start)) is not None:
+            end = found.end()
+            yield found
+
+
+def _label_starts(text: str) -> Iterator[int]:
+    """Where "last" or "updat" starts in `text`, in any case, in page order. Folded a chunk at
+    a time: the label is often near the top, and the first one with a date ends the search."""
+    for at in range(0, len(text), LABEL_CHUNK):
+        folded = _folded(text[at:at + LABEL_CHUNK + 4])  # a word starting in the chunk ends here
+        found = [*_positions(folded, b"last"), *_positions(folded, b"updat")]
+        yield from sorted(at + place for place in found if place < LABEL_CHUNK)
+
+
+def _folded(text: str) -> bytes:
+    """`text` as lowercase ASCII, place for place: "ſ" as "s" (as LAST_UPDATED's ignore-case
+    matching takes it), any other non-ASCII character as "?". Cheaper than str.lower(), which is
+    slow on non-ASCII text and lowers "İ" to two characters."""
+    return text.replace("ſ", "s").encode("ascii", "replace").lower()
+
+
+def _positions(text: bytes, word: bytes) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def header_dates(headers: Mapping[str, str]) -> Iterator[DatedFact]:
