@@ -130,8 +130,8 @@ _START = re.compile(r"<(meta|link|title|script|time)\b", re.IGNORECASE)
 # would find nothing new, and runs of plain characters go in one step.
 _REST = re.compile(r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
 _CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("title", "script")}
-_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b|<!--", re.IGNORECASE)
-_INVISIBLE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b|<!--", re.IGNORECASE | re.ASCII)
+_INVISIBLE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE | re.ASCII)
                   for name in ("script", "style", "noscript", "template")}
 _COMMENT_END = re.compile(r"-->")
 _ANY_TAG = re.compile(r"<[^<>]*>")  # stops at the next "<": linear on any input

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.freshness.scrape import scrape_page
+from bot.freshness.scrape import scrape_page, visible_text
 from bot.model import PageSnapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -146,3 +146,11 @@ def test_hostile_pages_never_raise_and_stay_bounded(body: bytes) -> None:
     assert len(metadata.get("title", "")) <= 300
     assert len(metadata.get("og", {})) <= 40
     assert len(metadata.get("dates", [])) <= 40
+
+
+@pytest.mark.parametrize("lookalike", ["ſcript", "scrİpt", "noscrıpt", "ſtyle"])
+def test_a_tag_name_that_only_folds_to_script_is_an_ordinary_tag(lookalike: str) -> None:
+    # Under Unicode case folding "ſ" matches "s": such a name was taken for a script tag,
+    # then missing from the table of ends, and the whole scrape of the page was lost.
+    markup = f"<p>seen</p><{lookalike}>also seen</{lookalike}><script>hidden</script>"
+    assert visible_text(markup) == "seen also seen"
