@@ -15,7 +15,7 @@ import copyreg
 import multiprocessing
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from multiprocessing.connection import Connection
 from types import MappingProxyType
 from typing import Any, Final
@@ -34,7 +34,7 @@ from bot.check.host_limits import throttling_record
 from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host, merge_throttling
 from bot.errors import BotError
-from bot.model import Link, LinkResult, Report
+from bot.model import Hop, Link, LinkResult, Report, Source, Verification
 
 # A worker sends its results in batches: every BATCH results or FLUSH_SECONDS, whichever first.
 # A batch stays well under a pipe's 64 KiB buffer, so sending does not stall the worker's
@@ -55,6 +55,19 @@ def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple
 # A result's metadata is a read-only mapping proxy, which pickle cannot take apart on its own;
 # taught here, results travel as they are, without a copy of each on both sides of the pipe.
 copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
+
+
+def _reduce_by_fields(record: Any) -> tuple[Any, tuple[Any, ...]]:
+    # A slotted dataclass pickles through a state that lists its fields anew for every object
+    # on both sides; its constructor with the values in order is the same object, for less.
+    kind = type(record)
+    return kind, tuple(getattr(record, name) for name in _FIELD_NAMES[kind])
+
+
+_FIELD_NAMES = {kind: tuple(field.name for field in fields(kind))
+                for kind in (LinkResult, Source, Hop, Verification)}
+for _kind in _FIELD_NAMES:
+    copyreg.pickle(_kind, _reduce_by_fields)
 
 
 @dataclass(frozen=True, slots=True)

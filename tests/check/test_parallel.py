@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -19,7 +21,19 @@ from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host
 from bot.cli import main
 from bot.errors import BotError
-from bot.model import Link, PageSnapshot, Report, Source, Status
+from bot.model import (
+    Hop,
+    Link,
+    LinkResult,
+    Method,
+    Opinion,
+    PageSnapshot,
+    Report,
+    Source,
+    Status,
+    Verification,
+    Via,
+)
 from bot.report.json_report import report_to_dict
 from tests.simweb import Flaky, Page, Redirect, SimWeb
 
@@ -148,3 +162,19 @@ async def test_a_lost_worker_is_an_error_not_a_partial_report(
     assert len(passes(links, settings, 3)) == 3  # the hook runs in workers only
     with pytest.raises(BotError, match="ended without its results"):
         await check_in_workers(links, settings, 3, page_hook=die)
+
+
+def test_a_result_crosses_the_pipe_unchanged() -> None:
+    # Workers pickle results with the reducers parallel.py registers; every field comes back.
+    result = LinkResult(
+        url="https://a.example/x", status=Status.REDIRECTED, reason="http_301", http_status=200,
+        final_url="https://a.example/y", redirects=(Hop("https://a.example/x", 301, Via.HTTP),),
+        attempts=2, elapsed_ms=41, checked_at=datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
+        sources=(Source("README.md", 7, "A resource", "r1", "1.1. Python"),),
+        metadata=MappingProxyType({"etag": '"v1"', "dates": {"modified": "2026-01-02"}}),
+        verification=Verification(Method.ARCHIVE, "https://web.archive.org/x", Opinion.ALIVE,
+                                  "2026-11-30", "a capture"),
+    )
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    assert isinstance(back.metadata, MappingProxyType)
