@@ -15,7 +15,6 @@ _MARKUP = re.compile(
     r"|<[^>]*(?:>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
-_SPACE = re.compile(r"\s+")
 
 
 def lower_ascii(text: str) -> str:
@@ -47,8 +46,16 @@ def fold(text: str) -> str:
 
 def clean(fragment: str) -> str:
     """Markup fragment -> one line of text: tags dropped, entities decoded, spaces collapsed."""
-    fragment = _TAG.sub(" ", fragment[:FRAGMENT_CHARS])
-    return _SPACE.sub(" ", html.unescape(fragment)).strip()
+    fragment = fragment[:FRAGMENT_CHARS]
+    if "<" in fragment:  # most titles hold no tag: skip the regex pass
+        fragment = _TAG.sub(" ", fragment)
+    return one_line(html.unescape(fragment))
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace made one space, and none at either end. Splitting
+    reads whitespace as a regex's \\s does (str.isspace), several times faster on long text."""
+    return " ".join(text.split())
 
 
 def element_texts(text: str, tag: str, limit: int, lowered: str | None = None) -> list[str]:
@@ -94,4 +101,4 @@ def visible_text(text: str, limit: int) -> str | None:
 
 
 def _visible(text: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_MARKUP.sub(" ", text))).strip()
+    return one_line(html.unescape(_MARKUP.sub(" ", text)))
