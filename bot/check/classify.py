@@ -115,7 +115,7 @@ _T = TypeVar("_T")
 
 class _once(Generic[_T]):
     """`functools.cached_property` without the lock Python 3.11 takes on each first read
-    (~0.5 us, and a page reads eight of them); a Page never leaves its thread."""
+    (~0.5 us, and a page reads seven of them); a Page never leaves its thread."""
 
     def __init__(self, compute: Callable[[Page], _T]) -> None:
         self._compute = compute
@@ -173,17 +173,13 @@ class Page:
         return self.text[:TITLE_SCAN_BYTES]
 
     @_once
-    def head_lowered(self) -> str:
-        return page_text.lower_ascii(self.head)  # once for the title and the headings
-
-    @_once
     def title(self) -> str:
-        titles = page_text.element_texts(self.head, "title", 1, self.head_lowered)
+        titles = page_text.element_texts(self.head, "title", 1)
         return titles[0] if titles else ""
 
     @_once
     def headings(self) -> list[str]:
-        return page_text.element_texts(self.head, "h1", 3, self.head_lowered)
+        return page_text.element_texts(self.head, "h1", 3)
 
     @_once
     def folded(self) -> str:
@@ -198,7 +194,7 @@ class Page:
     def could_be_shell(self) -> bool:
         """True when the page could be an app shell (see app_shell.could_be_shell)."""
         return 200 <= self.code < 300 and bool(self.text) and app_shell.could_be_shell(
-            self.visible, self.head_lowered)
+            self.visible, self.head)
 
     @_once
     def shell_print(self) -> str | None:

@@ -35,7 +35,7 @@ from bot.check.classify import (
     soft_404_marker,
 )
 from bot.check.observation import Failure, Observation, Verdict
-from bot.check.page_text import fold, lower_ascii
+from bot.check.page_text import CUT_SLACK, element_texts, fold, lower_ascii, visible_text
 from bot.check.signatures import (
     BOT_PROTECTION,
     PARKED,
@@ -411,3 +411,48 @@ def joined_phrases(draw: st.DrawFn) -> str:
 def test_marker_phrases_however_joined_are_read_as_before(text: str) -> None:
     assert soft_404_marker(text) == old_marker(text, DEFAULT_RULES)
     assert classify(short_page(text)) == old_classify(short_page(text))
+
+
+# Texts whose markup-free head is cut anywhere: in a long entity or a numeric one, in a run of
+# spaces, right after an "&" or a tag; the limit small, so the head is short.
+ENTITIES = st.sampled_from(["&amp;", "&amp", "&CounterClockwiseContourIntegral;", "&notin;",
+                            "&noti", "&#" + "0" * 40 + "65;", "&#x1F600;", "&#x", "&#", "&",
+                            "&&", "&nbsp;", "&#9;", "&#0;", "&#xD800;", "&zz;", " & ", "&lt"])
+READABLE = st.lists(ENTITIES | st.sampled_from([" ", "  \n\t", "x", "word ", "<b>", "<!-- c -->",
+                                                "<script>s</script>", "\u00a0", "<"]) |
+                    st.text(max_size=8), max_size=60).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(READABLE, st.integers(min_value=0, max_value=60))
+def test_visible_text_reads_a_cut_head_as_before(text: str, limit: int) -> None:
+    assert visible_text(text, limit) == old_visible_text(text, limit)
+    head = 4 * (limit + CUT_SLACK)
+    for cut in range(max(0, head - 40), head + 40):  # whole pages of every length about it
+        assert visible_text(text[:cut], limit) == old_visible_text(text[:cut], limit)
+
+
+@pytest.mark.parametrize("entity", ["&CounterClockwiseContourIntegral;", "&#" + "0" * 60 + "8755;",
+                                    "&#x0000000000000002233;", "&notin;"])
+@pytest.mark.parametrize("limit", [0, 1, 2, 40])
+def test_visible_text_reads_an_entity_cut_at_every_place_as_before(entity: str,
+                                                                  limit: int) -> None:
+    head = 4 * (limit + CUT_SLACK)
+    for cut in range(len(entity) + 2):  # the head ends after `cut` characters of the entity
+        text = " " * (head - cut) + entity + "a" * max(0, limit - 1) + " " * 50
+        assert visible_text(text, limit) == old_visible_text(text, limit)
+
+
+MARKUP_BITS = st.sampled_from(["<title>", "</title>", "<TITLE lang=x>", "</TiTlE >", "<titles>",
+                               "<h1>", "</h1>", "<H1 class=a>", "</H1>", "<h10>", "<h1", "<",
+                               ">", "<SCRIPT>", "<scrİpt>", "<ſcript>", "<b>", "&amp;", "İ",
+                               "ı", "\u212a", "ſ", "Ü", " ", "x"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(MARKUP_BITS | st.text(max_size=4), max_size=30).map("".join))
+def test_titles_headings_and_scripts_are_found_as_before(text: str) -> None:
+    lowered = lower_ascii(text)
+    assert element_texts(text, "title", 1) == old_element_texts(text, "title", 1, lowered)
+    assert element_texts(text, "h1", 3) == old_element_texts(text, "h1", 3, lowered)
+    assert app_shell.could_be_shell("", text) is ("<script" in lowered)
