@@ -484,8 +484,9 @@ class TableScreen:
         rules (telling it is long is needed anyway; folding it is not)."""
         if self.always or (self.headers and page.has_header(self.headers)):
             return True
-        if any(regex.search(page.url) for regex in self.urls):
-            return True
+        for regex in self.urls:
+            if regex.search(page.url):
+                return True
         short = self.short_page and page.visible is not None
         if not (short or self.any_page):
             return False

@@ -108,10 +108,9 @@ def visible_text(text: str, limit: int) -> str | None:
     return _readable(_MARKUP.sub(" ", text), limit)
 
 
-# A head of a markup-free text reads as what the whole reads as up to that point, and at most
-# this many characters more: only an entity cut at the head's end reads differently, kept as
-# written (up to 34 characters: "&", a 32-character name, ";") where the whole reads one
-# character, and one space may stand before it.
+# A head of a markup-free text reads as the whole reads up to that point, and at most this many
+# characters longer: only an entity cut at the head's end can read longer there, kept as
+# written (under 34 characters: "&" and up to 32 of a name), and one space may come before it.
 CUT_SLACK = 35
 
 

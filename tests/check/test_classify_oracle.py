@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import replace
 from functools import cached_property
 
@@ -21,6 +22,7 @@ from bot.check.classify import (
     _ANY_WHOLE_MARKER,
     _STRONG_MARKERS,
     _WHOLE_MARKERS,
+    _WORD_CHARS,
     DEFAULT_RULES,
     ClassifyRules,
     _accepted,
@@ -365,7 +367,6 @@ def test_the_table_cases_are_the_same_as_before(observation: Observation) -> Non
     assert classify(observation) == old_classify(observation)
 
 
-
 @pytest.mark.parametrize("proxy", [False, True])
 def test_pages_of_real_size_are_the_same_as_before(proxy: bool) -> None:
     article = "<html><head><title>Closures - Rust</title></head><body><nav>" + \
@@ -456,3 +457,10 @@ def test_titles_headings_and_scripts_are_found_as_before(text: str) -> None:
     assert element_texts(text, "title", 1) == old_element_texts(text, "title", 1, lowered)
     assert element_texts(text, "h1", 3) == old_element_texts(text, "h1", 3, lowered)
     assert app_shell.could_be_shell("", text) is ("<script" in lowered)
+
+
+def test_phrases_are_cut_into_the_same_words_as_before() -> None:
+    # The words are runs of _WORD_CHARS now, the runs between _NOT_WORD matches before: the
+    # same runs as long as no word character is whitespace (which split() cut at too).
+    spaces = "".join(char for char in map(chr, range(sys.maxunicode + 1)) if char.isspace())
+    assert not re.findall(f"[{_WORD_CHARS}]", spaces)
