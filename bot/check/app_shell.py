@@ -29,10 +29,13 @@ _TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{16,}")
 _DIGITS = re.compile(r"\d+")
 
 
-def could_be_shell(visible: str | None, lowered_head: str) -> bool:
+_SCRIPT = re.compile("<script", re.IGNORECASE | re.ASCII)
+
+
+def could_be_shell(visible: str | None, head: str) -> bool:
     """True for a page that shows next to nothing and loads scripts: only such a page can be
     an app shell, so only its host is ever probed."""
-    return visible is not None and len(visible) <= SHELL_TEXT_CHARS and "<script" in lowered_head
+    return visible is not None and len(visible) <= SHELL_TEXT_CHARS and bool(_SCRIPT.search(head))
 
 
 def fingerprint(text: str, url: str) -> str:

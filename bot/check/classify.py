@@ -19,12 +19,14 @@ Rules are tried in a fixed order; the first that speaks decides:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot import urls
 from bot.check import app_shell, page_text
@@ -108,84 +110,134 @@ FAILURE_TABLE: Mapping[Failure, tuple[Status, str]] = {
 }
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """`functools.cached_property` without the lock Python 3.11 takes on each first read
+    (~0.5 us, and a page reads seven of them); a Page never leaves its thread."""
+
+    def __init__(self, compute: Callable[[Page], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    def __get__(self, page: Page, owner: type[Page] | None = None) -> _T:
+        value = page.__dict__[self._name] = self._compute(page)
+        return value
+
+
+# Header maps that look names up case-blind by str.lower(), as a dict of lowercased names does
+# (multidict has since 4.x): what the engine hands over, so no such dict needs building.
+_CASE_BLIND = (CIMultiDictProxy, CIMultiDict)
+
+
 class Page:
-    """The final answer as the rules read it: status, lowercased headers, decoded text,
-    title and headings; the text is decoded and scanned only when a rule asks for it."""
+    """The final answer as the rules read it: status, headers, decoded text, title and
+    headings; the text is decoded and scanned only when a rule asks for it."""
 
     def __init__(self, observation: Observation, shell: ShellEvidence | None = None) -> None:
         self.observation = observation
         self.shell = shell
         self.url = observation.final_url or observation.url
         self.code = observation.final_status or 0
-        self.headers = {name.lower(): value for name, value in observation.final_headers.items()}
 
-    @cached_property
+    def header(self, name: str) -> str | None:
+        """The value of the header `name` (lowercase), the last one's when it repeats."""
+        headers = self.observation.final_headers
+        if isinstance(headers, _CASE_BLIND):
+            values = headers.getall(name, ())
+            return values[-1] if values else None
+        return self.lowered_headers.get(name)
+
+    def has_header(self, names: frozenset[str]) -> bool:
+        """True when one of the headers `names` (lowercase) is present."""
+        headers = self.observation.final_headers
+        if isinstance(headers, _CASE_BLIND):
+            return any(map(headers.__contains__, names))
+        return not names.isdisjoint(self.lowered_headers)
+
+    @_once
+    def lowered_headers(self) -> dict[str, str]:
+        """The headers by lowercased name; the last one wins when a name repeats."""
+        return {name.lower(): value for name, value in self.observation.final_headers.items()}
+
+    @_once
     def text(self) -> str:
-        if not _is_textual(self.headers.get("content-type", "")):
+        content_type = self.header("content-type") or ""
+        if not _is_textual(content_type):
             return ""
-        return decode_body(self.observation.body, self.observation.encoding, self.headers)
+        return decode_body(self.observation.body, self.observation.encoding, content_type)
 
-    @cached_property
+    @_once
     def head(self) -> str:
         return self.text[:TITLE_SCAN_BYTES]
 
-    @cached_property
-    def head_lowered(self) -> str:
-        return page_text.lower_ascii(self.head)  # once for the title and the headings
-
-    @cached_property
+    @_once
     def title(self) -> str:
-        titles = page_text.element_texts(self.head, "title", 1, self.head_lowered)
+        titles = page_text.element_texts(self.head, "title", 1)
         return titles[0] if titles else ""
 
-    @cached_property
+    @_once
     def headings(self) -> list[str]:
-        return page_text.element_texts(self.head, "h1", 3, self.head_lowered)
+        return page_text.element_texts(self.head, "h1", 3)
 
-    @cached_property
+    @_once
     def folded(self) -> str:
         return page_text.fold(self.text)
 
-    @cached_property
+    @_once
     def visible(self) -> str | None:
         """The page's visible text, or None when the page is too long to be a stub."""
         return page_text.visible_text(self.text, SHORT_PAGE_CHARS)
 
-    @cached_property
+    @_once
+    def could_be_shell(self) -> bool:
+        """True when the page could be an app shell (see app_shell.could_be_shell)."""
+        return 200 <= self.code < 300 and bool(self.text) and app_shell.could_be_shell(
+            self.visible, self.head)
+
+    @_once
     def shell_print(self) -> str | None:
         """The page's app-shell fingerprint, or None when it cannot be an app shell."""
-        if not (200 <= self.code < 300 and self.text):
-            return None
-        if not app_shell.could_be_shell(self.visible, self.head_lowered):
-            return None
-        return app_shell.fingerprint(self.text, self.url)
+        return app_shell.fingerprint(self.text, self.url) if self.could_be_shell else None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-_TEXTUAL = ("html", "xml", "text/plain")
 
 
 def _is_textual(content_type: str) -> bool:
-    return not content_type or any(kind in content_type.lower() for kind in _TEXTUAL)
+    lowered = content_type.lower()
+    return not content_type or "html" in lowered or "xml" in lowered or "text/plain" in lowered
 
 
-def decode_body(body: bytes, encoding: str | None, headers: Mapping[str, str]) -> str:
-    """The body as text: the engine's encoding, else the header's or a meta charset, else
-    UTF-8; undecodable bytes are replaced, never fatal."""
-    for candidate in (encoding, _header_charset(headers), _meta_charset(body)):
-        if candidate:
-            try:
-                return body.decode(candidate, errors="replace")
-            except (LookupError, ValueError):  # unknown, or not a text codec ("zlib")
-                continue
+def decode_body(body: bytes, encoding: str | None, content_type: str) -> str:
+    """The body as text: the engine's encoding, else the Content-Type's or a meta charset,
+    else UTF-8; undecodable bytes are replaced, never fatal."""
+    for candidate in _charsets(body, encoding, content_type):
+        try:
+            return body.decode(candidate, errors="replace")
+        except (LookupError, ValueError):  # unknown, or not a text codec ("zlib")
+            continue
     return body.decode("utf-8", errors="replace")
+
+
+def _charsets(body: bytes, encoding: str | None, content_type: str) -> Iterator[str]:
+    """The declared charsets by authority, each looked for only when those before failed."""
+    if encoding:
+        yield encoding
+    header = _header_charset(content_type)
+    if header:
+        yield header
+    meta = _meta_charset(body)
+    if meta:
+        yield meta
 
 
 _HEADER_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_.:-]+)", re.I)
 
 
-def _header_charset(headers: Mapping[str, str]) -> str | None:
-    match = _HEADER_CHARSET.search(headers.get("content-type", ""))
+def _header_charset(content_type: str) -> str | None:
+    match = _HEADER_CHARSET.search(content_type)
     return match.group(1) if match else None
 
 
@@ -216,10 +268,9 @@ def _shell_cue(verdict: Verdict, page: Page) -> Verdict:
     whether the page is real (a live-looking page that could be an app shell)."""
     if page.shell is not None or verdict.status not in (Status.OK, Status.REDIRECTED):
         return verdict
-    if is_home_page(page.url):
+    if not page.could_be_shell or is_home_page(page.url):
         return verdict  # a site's front page that answers is alive, shell or not
-    fingerprint = page.shell_print
-    return verdict if fingerprint is None else replace(verdict, shell_print=fingerprint)
+    return replace(verdict, shell_print=page.shell_print)
 
 
 def _failure(page: Page, rules: ClassifyRules) -> Verdict | None:
@@ -266,7 +317,7 @@ def matches(signature: Signature, page: Page) -> bool:
     if signature.statuses and page.code not in signature.statuses:
         return False
     if signature.header is not None:
-        value = page.headers.get(signature.header)
+        value = page.header(signature.header)
         if value is None or (signature.header_regex and not signature.header_regex.search(value)):
             return False
     if signature.url_regex is not None and not signature.url_regex.search(page.url):
@@ -379,6 +430,7 @@ class ByStatus:
     def __init__(self, table: tuple[Signature, ...]) -> None:
         self._table = table
         self._by_code: dict[int, tuple[Signature, ...]] = {}
+        self._screens: dict[int, TableScreen] = {}
 
     def __call__(self, code: int) -> tuple[Signature, ...]:
         found = self._by_code.get(code)
@@ -387,6 +439,79 @@ class ByStatus:
             self._by_code[code] = found
         return found
 
+    def screen(self, code: int) -> TableScreen:
+        """The screen in front of the signatures for `code`, worked out once per status."""
+        found = self._screens.get(code)
+        if found is None:
+            found = self._screens[code] = TableScreen.of(self(code))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class TableScreen:
+    """What at least one signature of a table split needs, looked for all at once: a header
+    among `headers`, or a final URL one of `urls` matches, or one of the words (see
+    `folded_words`) of the body regexes of the signatures that have neither. Most pages hold
+    none of them, and skip the table in a few steps instead of a check per signature."""
+
+    headers: frozenset[str]
+    urls: tuple[re.Pattern[str], ...]
+    any_page: bool  # some body-only signature applies to any page
+    short_page: bool  # some applies to short pages only
+    # Their words, keyed by (those for short pages count, the page is ASCII); None when some
+    # such regex needs no word.
+    words: Mapping[tuple[bool, bool], tuple[str, ...] | None]
+    always: bool  # some signature has no header, URL or body condition: it is never screened
+
+    @classmethod
+    def of(cls, signatures: tuple[Signature, ...]) -> TableScreen:
+        by_url = [sig for sig in signatures if sig.header is None and sig.url_regex is not None]
+        by_body = [sig for sig in signatures if sig.header is None and sig.url_regex is None]
+        any_page = [sig.body_regex for sig in by_body if not sig.short_page]
+        every = [sig.body_regex for sig in by_body]
+        words = {(short, ascii_text): _any_words(every if short else any_page, ascii_text)
+                 for short in (False, True) for ascii_text in (False, True)}
+        return cls(
+            headers=frozenset(sig.header for sig in signatures if sig.header is not None),
+            urls=tuple(sig.url_regex for sig in by_url if sig.url_regex is not None),
+            any_page=bool(any_page), short_page=len(any_page) < len(every), words=words,
+            always=any(regex is None for regex in every),
+        )
+
+    def may_match(self, page: Page) -> bool:
+        """False only when no signature of the split can match `page`. Reads what the
+        signatures would read, cheapest first: a long page is never folded for short-page
+        rules (telling it is long is needed anyway; folding it is not)."""
+        if self.always or (self.headers and page.has_header(self.headers)):
+            return True
+        for regex in self.urls:
+            if regex.search(page.url):
+                return True
+        short = self.short_page and page.visible is not None
+        if not (short or self.any_page):
+            return False
+        folded = page.folded
+        words = self.words[(short, folded.isascii())]
+        return words is None or any(map(folded.__contains__, words))
+
+
+def _any_words(regexes: list[re.Pattern[str] | None], ascii_text: bool) -> tuple[str, ...] | None:
+    """The words one of which any match of any of `regexes` holds; None when there is no
+    screen."""
+    found: set[str] = set()
+    for regex in regexes:
+        words = None if regex is None else folded_words(regex, ascii_text)
+        if words is None:
+            return None
+        found.update(words)
+    return _fewest(found)
+
+
+def _fewest(words: set[str]) -> tuple[str, ...]:
+    """`words` less those holding another: the shorter is found wherever the longer is."""
+    return tuple(sorted(word for word in words
+                        if not any(other != word and other in word for other in words)))
+
 
 _BOT_PROTECTION = ByStatus(BOT_PROTECTION)
 _PARKED = ByStatus(PARKED)
@@ -394,6 +519,8 @@ _SITE_REMOVED = ByStatus(SITE_REMOVED)
 
 
 def _first_signature(table: ByStatus, page: Page, kind: str) -> Verdict | None:
+    if not table.screen(page.code).may_match(page):
+        return None
     for signature in table(page.code):
         if matches(signature, page):
             detail = f"{signature.why} (HTTP {page.code} from {page.url})"
@@ -489,12 +616,37 @@ _ANY_STRONG_MARKER = re.compile(
     rf"(?<!\w)(?:{_any_of(marker.pattern for marker in _STRONG)})(?!\w)", re.I)
 # Combining marks are no word characters to `re`, yet Thai, Hebrew and Arabic words carry them
 # (and Persian a zero-width non-joiner): they are kept, or "ไม่พบหน้า" would fall apart.
-_NOT_WORD = re.compile(r"[^\w'\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0e31-\u0e4e\u200c]+")
+_WORD_CHARS = r"\w'\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0e31-\u0e4e\u200c"
+_WORD = re.compile(f"[{_WORD_CHARS}]+")
+
+
+def _phrase_pieces(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For ASCII text, one run of non-space characters from each word (see `folded_words`)
+    of `regex`: the longest, the last of equals ("page does" gives "does"). `_normal_phrase`
+    only cuts text at non-word characters and lowercases it, so where a normal phrase of an
+    ASCII text holds a word, the lowercased text holds each of its runs. None: no screen."""
+    words = folded_words(regex, True)
+    if words is None or not all(word.split() for word in words):
+        return None  # a word of spaces alone needs no letter at all
+    return _fewest({max(reversed(word.split()), key=len) for word in words})
+
+
+def _may_say(text: str, pieces: tuple[str, ...] | None) -> bool:
+    """False only when no normal phrase of `text` or of a part of it can hold a word the
+    `pieces` were read from: looked for before normalising, which costs several times more."""
+    if pieces is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(map(lowered.__contains__, pieces))
+
+
+_WHOLE_PIECES = _phrase_pieces(_ANY_WHOLE_MARKER)
+_STRONG_PIECES = _phrase_pieces(_ANY_STRONG_MARKER)
 
 
 def _soft_404_short_body(page: Page) -> Verdict | None:
     text = page.visible
-    if text is None or len(text) > SOFT_404_BODY_CHARS:
+    if text is None or len(text) > SOFT_404_BODY_CHARS or not _may_say(text, _STRONG_PIECES):
         return None
     normal = _normal_phrase(text)
     if not may_match(_ANY_STRONG_MARKER, page_text.fold(normal)):
@@ -509,7 +661,9 @@ def _soft_404_short_body(page: Page) -> Verdict | None:
 
 
 def _normal_phrase(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.replace("’", "'")).split()).lower()
+    """The words of `text`, lowercased, one space apart: the runs of `_WORD_CHARS` (none of
+    them whitespace), with ’ read as an apostrophe."""
+    return " ".join(_WORD.findall(text.replace("’", "'"))).lower()
 
 
 def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | None:
@@ -518,6 +672,15 @@ def soft_404_marker(text: str, rules: ClassifyRules = DEFAULT_RULES) -> str | No
     for pattern in rules.soft_404_patterns:
         if pattern.search(text):
             return f"config:{pattern.pattern}"
+    return _table_marker(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _table_marker(text: str) -> str | None:
+    """`soft_404_marker` by the table alone; a site repeats its name and headings on every
+    page, so many titles and headings were already read."""
+    if not _may_say(text, _WHOLE_PIECES):
+        return None  # the segments are parts of the text
     for segment in TITLE_SEPARATORS.split(text):
         normal = _normal_phrase(segment)
         if not normal or not _ANY_WHOLE_MARKER.fullmatch(normal):
@@ -569,10 +732,14 @@ VIA_WORDS = {Via.HTTP: "HTTP redirect", Via.META_REFRESH: "an immediate meta ref
 
 
 def _success(page: Page, rules: ClassifyRules) -> Verdict:
-    hops = len(page.observation.hops)
+    return _success_verdict(page.code, len(page.observation.hops))
+
+
+@functools.lru_cache(maxsize=256)
+def _success_verdict(code: int, hops: int) -> Verdict:
+    """Verdicts are immutable: the few that most pages get are built once."""
     via = f" after {hops} temporary redirect(s)" if hops else ""
-    return Verdict(Status.OK, _http(page.code), f"status-table:{page.code}",
-                   f"HTTP {page.code}{via}")
+    return Verdict(Status.OK, _http(code), f"status-table:{code}", f"HTTP {code}{via}")
 
 
 RULES: tuple[Rule, ...] = (

@@ -13,13 +13,15 @@ from bot.check.classify import (
     _ANY_STRONG_MARKER,
     _ANY_WHOLE_MARKER,
     ByStatus,
+    Page,
     classify,
     folded_words,
+    matches,
     may_match,
 )
 from bot.check.observation import Observation
 from bot.check.page_text import ASCII_TWINS, fold
-from bot.check.signatures import BOT_PROTECTION, PARKED, SITE_REMOVED
+from bot.check.signatures import BOT_PROTECTION, PARKED, SITE_REMOVED, Signature
 from bot.model import Status
 
 BODY_REGEXES = [sig.body_regex for sig in (*BOT_PROTECTION, *PARKED, *SITE_REMOVED)
@@ -125,3 +127,43 @@ def test_signatures_split_by_status_keep_every_one_that_applies(code: int) -> No
     assert split(code) is split(code)  # worked out once per status
     assert [sig.name for sig in split(code)] == [sig.name for sig in BOT_PROTECTION
                                                   if sig in expected]  # table order
+
+
+# Signatures of the kinds the tables do not have (yet): no condition but a status, a body regex
+# that needs no word, a header and a body together, a short page alone.
+SYNTHETIC = ByStatus((
+    Signature("bare", Status.BLOCKED, "x", statuses=frozenset({418})),
+    Signature("digits", Status.BLOCKED, "x", statuses=frozenset({402}),
+              body_regex=re.compile(r"[0-9]{5}")),
+    Signature("header-and-body", Status.BLOCKED, "x", header="x-a", body_regex=re.compile("q")),
+    Signature("short", Status.BLOCKED, "x", short_page=True, body_regex=re.compile("Tiny", re.I)),
+    Signature("url", Status.BLOCKED, "x", url_regex=re.compile("/u/"), body_regex=re.compile("z")),
+))
+
+
+@pytest.mark.parametrize("code", [200, 402, 418])
+@pytest.mark.parametrize("headers", [{}, {"X-A": "1"}])
+@pytest.mark.parametrize("url", ["https://example.org/u/1", "https://example.org/v/1"])
+@pytest.mark.parametrize("body", ["", "12345", "q", "<p>TINY</p>", "tiny " * 500, "z"])
+def test_a_screen_lets_through_every_page_a_signature_of_its_split_matches(
+        code: int, headers: dict[str, str], url: str, body: str) -> None:
+    observation = Observation(url=url, final_url=url, final_status=code, attempts=1,
+                              final_headers=headers, body=body.encode())
+    page = Page(observation)
+    if any(matches(signature, page) for signature in SYNTHETIC(code)):
+        assert SYNTHETIC.screen(code).may_match(page)
+    assert SYNTHETIC.screen(code).always is (code == 418)
+
+
+def test_a_screen_skips_a_page_none_could_match() -> None:
+    url = "https://example.org/v/1"
+    observation = Observation(url=url, final_url=url, final_status=200, attempts=1,
+                              body=("<p>A long article. </p>" * 200).encode())
+    assert not SYNTHETIC.screen(200).may_match(Page(observation))
+    assert SYNTHETIC.screen(200) is SYNTHETIC.screen(200)
+
+
+def test_signatures_name_their_headers_in_lowercase() -> None:
+    # Page.header() looks names up as given: in lowercase, as the headers are matched.
+    assert all(sig.header == sig.header.lower() for sig in (*BOT_PROTECTION, *PARKED, *SITE_REMOVED)
+               if sig.header is not None)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.check.classify import classify
 from bot.check.observation import Observation
-from bot.check.page_text import clean, element_texts, lower_ascii, title, visible_text
+from bot.check.page_text import clean, element_texts, lower_ascii, one_line, title, visible_text
 from bot.model import Status
 
 
@@ -104,3 +107,14 @@ def test_lower_ascii_changes_only_ascii_capitals(text: str) -> None:
 def test_lower_ascii_keeps_every_other_character(text: str) -> None:
     assert lower_ascii(text) == text.translate(ASCII_LOWER)
     assert len(lower_ascii(text)) == len(text)
+
+
+EVERY_CHARACTER = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_one_line_reads_whitespace_as_a_regex_does() -> None:
+    # str.split() and regex \s both call Py_UNICODE_ISSPACE: the same characters, all of them.
+    assert re.findall(r"\s", EVERY_CHARACTER) == [char for char in EVERY_CHARACTER
+                                                  if char.isspace()]
+    text = " \t\x1c a\u00a0b\u3000\n\u2028c  "
+    assert one_line(text) == re.sub(r"\s+", " ", text).strip() == "a b c"
