@@ -1,6 +1,7 @@
-"""The aiohttp adapter: one session per run, the private-address guard on the resolved address
-of every hop, bounded reads and decompression, redirects followed one hop at a time, and
-aiohttp/OS exceptions translated into `Failure` values at this boundary.
+"""The HTTP adapter: one client per run (the wire client of `wire.py`, or aiohttp's session
+when the config asks for it, and for answers llhttp refuses), the private-address guard on the
+resolved address of every hop, bounded reads and decompression, redirects followed one hop at
+a time, and aiohttp/OS exceptions translated into `Failure` values at this boundary.
 
 Nothing here decides a verdict: `observe` returns what was seen, `classify` judges it.
 """
