@@ -318,13 +318,14 @@ class Wire:
     """Connections pooled per origin, at most `concurrency` of them idle at once."""
 
     def __init__(self, settings: CheckSettings, resolver: AbstractResolver,
-                 cookie_jar: aiohttp.CookieJar, default_headers: Mapping[str, str]) -> None:
+                 cookie_jar: aiohttp.CookieJar, default_headers: Mapping[str, str],
+                 tls: ssl.SSLContext | None = None) -> None:
         self._settings = settings
         self._resolver = resolver
         self._jar = cookie_jar
         self._defaults = CIMultiDict(default_headers)
         self._default_block = _header_block(self._defaults).encode("utf-8")
-        self._tls: ssl.SSLContext | None = None  # built at the first https connection
+        self._tls = tls  # None: aiohttp's verified context, built at the first https connection
         self._idle: dict[ConnectionKey, list[_Connection]] = {}
         self._idle_order: OrderedDict[int, _Connection] = OrderedDict()
         self._addresses: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}

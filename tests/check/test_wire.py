@@ -6,14 +6,21 @@ tests/check, which runs every checker test through both clients."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 
-from bot.check.http import open_client
+from bot.check.http import GuardedResolver, HttpClient, open_client, session_headers
 from bot.check.settings import CheckSettings, HttpClientKind
+from bot.check.wire import Wire
 from tests.check.conftest import FAST
+from tests.check.test_engine_verdicts import _self_signed
 
 PAGE = b"<html><head><title>Hello</title></head><body>hi</body></html>"
 
@@ -32,6 +39,7 @@ class Scripted:
 
     replies: list[bytes | None]
     close_after: bool = False
+    tls: ssl.SSLContext | None = None
     address: str = "127.0.0.2"
     port: int = 0
     heads: list[bytes] = field(default_factory=list)
@@ -40,10 +48,11 @@ class Scripted:
     server: asyncio.Server | None = None
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.address}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.address}:{self.port}{path}"
 
     async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, self.address, 0)
+        self.server = await asyncio.start_server(self._serve, self.address, 0, ssl=self.tls)
         self.port = self.server.sockets[0].getsockname()[1]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -78,7 +87,7 @@ async def scripted() -> AsyncIterator[list[Scripted]]:
             server.server.close()
 
 
-async def serve(servers: list[Scripted], *replies: bytes | None, **options: bool) -> Scripted:
+async def serve(servers: list[Scripted], *replies: bytes | None, **options: Any) -> Scripted:
     server = Scripted(list(replies), address=f"127.0.0.{2 + len(servers)}", **options)
     await server.start()
     servers.append(server)
@@ -201,3 +210,52 @@ async def test_both_clients_send_the_same_request_head(
     assert headers["accept-encoding"] == "gzip, deflate, br"
     assert headers["if-none-match"] == '"v1"'
     assert {"accept", "accept-language"} <= headers.keys()
+
+
+# ---- over TLS: what every real link goes through ---------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context for 127.0.0.2, and a client context that trusts it (and only it)."""
+    cert, key = _self_signed(tmp_path, "127.0.0.2")
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
+
+@asynccontextmanager
+async def trusting(client_tls: ssl.SSLContext) -> AsyncIterator[HttpClient]:
+    """A wire client whose TLS trusts the test certificate, built as `open_client` builds it."""
+    async with aiohttp.ClientSession() as session:
+        wire = Wire(WIRE, GuardedResolver(WIRE), aiohttp.CookieJar(unsafe=True),
+                    session_headers(WIRE), tls=client_tls)
+        try:
+            yield HttpClient(session, WIRE, wire)
+        finally:
+            await wire.close()
+
+
+async def test_answers_over_tls_are_read_and_their_connection_kept(
+    scripted: list[Scripted], certificate: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> None:
+    server_tls, client_tls = certificate
+    length_known = await serve(scripted, ok(), tls=server_tls)
+    async with trusting(client_tls) as client:
+        first = await client.observe(length_known.url("/a"))
+        second = await client.observe(length_known.url("/b"))
+    assert (first.final_status, first.body, second.final_status) == (200, PAGE, 200)
+    assert length_known.opened == 1
+
+
+async def test_a_body_ended_by_a_tls_close_is_whole(
+    scripted: list[Scripted], certificate: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> None:
+    server_tls, client_tls = certificate
+    reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE
+    no_length = await serve(scripted, reply, close_after=True, tls=server_tls)
+    async with trusting(client_tls) as client:
+        exchange, answer = await client.fetch("GET", no_length.url())
+    assert answer is not None, exchange
+    assert (answer.status, answer.body, answer.truncated) == (200, PAGE, False)
