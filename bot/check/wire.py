@@ -37,6 +37,10 @@ from bot.check.settings import CheckSettings
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DNS_TTL = 300.0  # seconds, as the aiohttp connector is configured (ttl_dns_cache)
 HAPPY_EYEBALLS_DELAY = 0.25  # aiohttp's default
+# A connection idle longer than this is not used again (aiohttp's keepalive_timeout): a NAT or
+# a server may have dropped it without a word, and a request sent on it would wait for an
+# answer until the first-byte time limit, then be reported as a timeout.
+KEEPALIVE_S = 15.0
 MAX_HEADERS = 128  # aiohttp's parser refuses an answer with more
 PAUSE_ABOVE = 256 * 1024
 # Time limits are enforced by one sweep of the waiting answers every TICK seconds, not by a
@@ -62,6 +66,7 @@ class _Connection(asyncio.Protocol):
     def __init__(self, key: ConnectionKey, max_header_bytes: int) -> None:
         self.key = key
         self.transport: asyncio.Transport | None = None
+        self.idle_since = 0.0
         self._max_header_bytes = max_header_bytes
         self._parser = httptools.HttpResponseParser(self)
         # aiohttp's response parser runs llhttp with these leniencies outside debug mode.
@@ -378,17 +383,20 @@ class Wire:
 
     def _take(self, key: ConnectionKey) -> _Connection | None:
         idle = self._idle.get(key)
+        stale_before = time.monotonic() - KEEPALIVE_S
         while idle:
             connection = idle.pop()
             self._idle_order.pop(id(connection), None)
-            if connection.usable:
+            if connection.usable and connection.idle_since >= stale_before:
                 return connection
+            connection.close()
         return None
 
     def release(self, connection: _Connection) -> None:
         if self._closing:
             connection.close()
             return
+        connection.idle_since = time.monotonic()
         self._idle.setdefault(connection.key, []).append(connection)
         self._idle_order[id(connection)] = connection
         while len(self._idle_order) > self._settings.concurrency:

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.check import wire as wire_module
 from bot.check.http import GuardedResolver, HttpClient, open_client, session_headers
 from bot.check.settings import CheckSettings, HttpClientKind
 from bot.check.wire import Wire
@@ -166,6 +167,23 @@ async def test_interim_answers_are_skipped(scripted: list[Scripted]) -> None:
     assert answer is not None
     assert (answer.status, answer.headers.get("x-final"), "link" in answer.headers) == (
         200, "yes", False)
+
+
+async def test_a_connection_idle_too_long_is_not_used_again(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A connection silently dropped by a NAT would swallow the next request: after the
+    # keep-alive time (aiohttp's 15 s, shortened here) a new connection is opened instead.
+    server = await serve(scripted, ok())
+    monkeypatch.setattr(wire_module, "KEEPALIVE_S", 0.05)
+    async with open_client(WIRE) as client:
+        await client.observe(server.url("/a"))
+        await client.observe(server.url("/b"))  # right away: the same connection
+        await asyncio.sleep(0.1)
+        await client.observe(server.url("/c"))
+        await asyncio.sleep(0.05)
+    assert server.opened == 2
+    assert server.closed_by_client == 1  # the stale one is closed, not left open
 
 
 async def test_idle_connections_are_capped_at_the_concurrency(scripted: list[Scripted]) -> None:
