@@ -262,7 +262,8 @@ def _ms(start: float) -> int:
 
 
 class HttpClient:
-    """The run's one aiohttp session, with the settings that bound every request."""
+    """The run's client (the wire client, with aiohttp's session behind it), with the
+    settings that bound every request."""
 
     def __init__(
         self, session: aiohttp.ClientSession, settings: CheckSettings, wire: Wire | None = None
@@ -311,18 +312,19 @@ class HttpClient:
         return verdict
 
     async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
-        configured = self._settings.headers_for(target.host or "") if self._settings.domains else {}
-        sent = {**configured, **headers} if configured else headers
+        # target.host decodes IDNA: asked only when the config has per-host rules at all.
+        if self._settings.domains:
+            headers = {**self._settings.headers_for(target.host or ""), **headers}
         # One time limit for the whole request: connecting, the answer's head, the body prefix.
         deadline = asyncio.get_running_loop().time() + self._settings.total_timeout
         response: aiohttp.ClientResponse | WireResponse | None = None
         if self._wire is not None:
             with contextlib.suppress(ParseRefused):  # aiohttp's parser judges what llhttp refused
-                response = await self._wire.request(method, target, sent, deadline)
+                response = await self._wire.request(method, target, headers, deadline)
         if response is None:
             async with asyncio.timeout_at(deadline):
                 response = await self._session.request(
-                    method, target, headers=sent, allow_redirects=False
+                    method, target, headers=headers, allow_redirects=False
                 )
         try:
             return await self._answer(method, response, deadline)

@@ -64,7 +64,7 @@ def _reduce_by_fields(record: Any) -> tuple[Any, tuple[Any, ...]]:
     return kind, tuple(getattr(record, name) for name in _FIELD_NAMES[kind])
 
 
-_FIELD_NAMES = {kind: tuple(field.name for field in fields(kind))
+_FIELD_NAMES = {kind: tuple(member.name for member in fields(kind))
                 for kind in (LinkResult, Source, Hop, Verification)}
 for _kind in _FIELD_NAMES:
     copyreg.pickle(_kind, _reduce_by_fields)

@@ -98,6 +98,7 @@ class _Connection(asyncio.Protocol):
         if response is None or response.complete:
             self.close()  # bytes nobody asked for: this connection cannot be trusted again
             return
+        response.got_bytes = True
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -177,7 +178,6 @@ class WireResponse:
     # ---- fed by the connection ---------------------------------------------------------
 
     def header(self, name: bytes, value: bytes, limit: int) -> None:
-        self.got_bytes = True
         if len(name) > limit or len(value) > limit:  # aiohttp's max_field_size, per field
             raise aiohttp.ClientResponseError(  # ends feed_data; reported as aiohttp does
                 self.request_info, (), message=f"Got more than {limit} bytes in a header")
@@ -187,7 +187,6 @@ class WireResponse:
         self._raw_headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def head_complete(self, status: int, keep_alive: bool) -> None:
-        self.got_bytes = True
         if 100 <= status < 200:
             self._raw_headers = []  # an interim answer: the real one follows
             return
@@ -300,8 +299,9 @@ class WireResponse:
             return
         self._closed = True
         connection = self._connection
-        if self.complete and self._error is None and self.keep_alive and connection.usable \
-                and self._method != "HEAD":
+        # A HEAD answer with a length never completes (llhttp waits for that body), so it is
+        # never kept: no later answer can be read as its body.
+        if self.complete and self._error is None and self.keep_alive and connection.usable:
             self._pool.release(connection)
         else:
             connection.close()
@@ -363,7 +363,7 @@ class Wire:
             except BaseException:
                 connection.close()
                 raise
-            if self._jar is not None and "set-cookie" in response.headers:
+            if "set-cookie" in response.headers:
                 self._jar.update_cookies_from_headers(response.headers.getall("set-cookie"), url)
             return response
         raise AssertionError("unreachable")
@@ -435,32 +435,35 @@ class Wire:
     # ---- connecting --------------------------------------------------------------------
 
     async def _connect(self, key: ConnectionKey, deadline: float) -> _Connection:
-        loop = asyncio.get_running_loop()
-        connect_by = min(deadline, loop.time() + self._settings.connect_timeout)
+        """A new connection, resolved and opened within the connect time limit; failures as
+        aiohttp's connector raises them."""
+        now = asyncio.get_running_loop().time()
+        connect_by = min(deadline, now + self._settings.connect_timeout)
         try:
             async with asyncio.timeout_at(connect_by):
-                addresses = await self._resolve(key)
-        except (OSError, TimeoutError) as exc:
-            if isinstance(exc, TimeoutError):
-                raise aiohttp.ConnectionTimeoutError(
-                    f"Connection timeout to host {key.host}") from exc
-            raise aiohttp.ClientConnectorDNSError(key, exc) from exc
-        connection = _Connection(key, self._settings.max_header_bytes)
-        try:
-            async with asyncio.timeout_at(connect_by):
-                sock = await aiohappyeyeballs.start_connection(
-                    addr_infos=_addr_infos(addresses), happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
-                    loop=loop,
-                )
-                tls: dict[str, Any] = {}
-                if key.is_ssl:
-                    if self._tls is None:
-                        self._tls = _tls_context()  # loading the CA store costs ~20 ms
-                    tls = {"ssl": self._tls, "server_hostname": key.server_hostname}
-                await loop.create_connection(lambda: connection, sock=sock, **tls)
+                try:
+                    addresses = await self._resolve(key)
+                except OSError as exc:
+                    raise aiohttp.ClientConnectorDNSError(key, exc) from exc
+                return await self._open(key, addresses)
         except TimeoutError as exc:
             raise aiohttp.ConnectionTimeoutError(
                 f"Connection timeout to host {key.host}") from exc
+
+    async def _open(self, key: ConnectionKey, addresses: list[ResolveResult]) -> _Connection:
+        loop = asyncio.get_running_loop()
+        connection = _Connection(key, self._settings.max_header_bytes)
+        tls: dict[str, Any] = {}
+        if key.is_ssl:
+            if self._tls is None:
+                self._tls = _tls_context()  # loading the CA store costs ~20 ms
+            tls = {"ssl": self._tls, "server_hostname": key.server_hostname}
+        try:
+            sock = await aiohappyeyeballs.start_connection(
+                addr_infos=_addr_infos(addresses), happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+                loop=loop,
+            )
+            await loop.create_connection(lambda: connection, sock=sock, **tls)
         except ssl.CertificateError as exc:
             raise aiohttp.ClientConnectorCertificateError(key, exc) from exc
         except ssl.SSLError as exc:

@@ -277,3 +277,25 @@ async def test_a_body_ended_by_a_tls_close_is_whole(
         exchange, answer = await client.fetch("GET", no_length.url())
     assert answer is not None, exchange
     assert (answer.status, answer.body, answer.truncated) == (200, PAGE, False)
+
+
+@pytest.mark.parametrize(("kind", "through_wire"),
+                         [(HttpClientKind.WIRE, 1), (HttpClientKind.AIOHTTP, 0)])
+async def test_the_setting_chooses_the_client_that_sends(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch, kind: HttpClientKind,
+    through_wire: int,
+) -> None:
+    # Both clients send the same bytes (above), so which one sent is counted at the wire.
+    sent: list[str] = []
+    original = Wire.request
+
+    async def counted(self: Wire, method: str, url: Any, *rest: Any) -> Any:
+        sent.append(method)
+        return await original(self, method, url, *rest)
+
+    monkeypatch.setattr(Wire, "request", counted)
+    server = await serve(scripted, ok())
+    async with open_client(replace(FAST, http_client=kind)) as client:
+        _, answer = await client.fetch("GET", server.url("/"))
+    assert answer is not None and answer.status == 200
+    assert len(sent) == through_wire
