@@ -34,6 +34,7 @@ from bot.check.host_limits import (
     REFUSAL_STATUSES,
     HostGate,
     HostLimit,
+    Sending,
     refusal_pause,
     throttling_record,
 )
@@ -362,13 +363,14 @@ class Scheduler:
                 lane.gate.parked += 1  # paused, or a probe of the host's limit is out
                 continue
             job = lane.pending.popleft()
-            concurrent = lane.gate.sent()
+            sending = lane.gate.sent(time.monotonic())
             outcome = await self._checker.attempt(job)
             refusal = refusal_of(outcome)
             if refusal is not None:
-                self._refused(lane, job, outcome, refusal, concurrent)
+                self._refused(lane, job, outcome, refusal, sending)
                 continue
-            for _ in range(lane.gate.answered(concurrent, accepted=_answered(outcome))):
+            accepted = _answered(outcome)
+            for _ in range(lane.gate.answered(sending, accepted, time.monotonic())):
                 self._ready.put_nowait(lane)
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
@@ -377,7 +379,7 @@ class Scheduler:
             self._give_back(lane)
 
     def _refused(self, lane: Lane, job: Job, outcome: Observation | Retry, refusal: Observation,
-                 concurrent: int) -> None:
+                 sending: Sending) -> None:
         # The whole host pauses (not only this link) and its window shrinks; a retry waits
         # first in line for the pause to end instead of in a timer of its own.
         # The pause grows with the refusals in a row, whichever link drew them: a host that
@@ -388,7 +390,7 @@ class Scheduler:
             self._final_refusal_pause(refusal, growing))
         if not isinstance(outcome, Retry) and not lane.pending:
             pause = 0.0  # nothing of this host is left to wait for
-        lane.gate.refused(concurrent, pause, refusal.final_status or 0)
+        lane.gate.refused(sending, pause, refusal.final_status or 0)
         if isinstance(outcome, Retry):
             lane.pending.appendleft(outcome.job)
         else:

@@ -15,6 +15,13 @@ above what the host really held at once, which may be less than L (a false proof
 that regrew to L - 1 after a refusal would therefore meet the host's true limit again, for a
 second refusal, whenever the first was drawn by a false proof.
 
+So a success proves only its *overlap* (`Sending.level`): itself and the requests still in
+flight that were sent less than half the host's fastest answer before it. An answer cannot
+come back sooner than the host's fastest, so those were still at the host when this request
+reached it; an older one may already have been answered, its answer waiting unread while a
+busy event loop sent this request. Requests of one window leave together (a window opens on
+an answer), so on a steady host the overlap is the full count; after a stall it is not.
+
 Hence the two refusals are read differently:
 - 429 states a limit. The window halves and never again exceeds half the refused level
   (rounded down): that is within the host's limit as long as at least half of what we
@@ -47,6 +54,9 @@ LIMIT_STATUS = 429
 RECOVERY_SUCCESSES = 4
 # Refusals in a row (no success between) after which a host's remaining links get no request.
 GIVE_UP_REFUSALS = 8
+# How recent, as a share of the host's fastest answer, an older request in flight must be to
+# count as held by the host together with a new one (see `Sending`).
+OVERLAP_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +131,27 @@ def confirmed(proven: int, glimpsed: int, level: int) -> tuple[int, int]:
     return max(proven, min(level, glimpsed)), max(glimpsed, level)
 
 
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """One request as it left for the host: `concurrent` requests in flight by our count
+    (itself included), `level` of them surely held by the host together with it, and when it
+    left (`at`, monotonic seconds)."""
+
+    concurrent: int
+    level: int
+    at: float
+
+
+def overlap(now: float, in_flight: Iterable[float], fastest: float | None) -> int:
+    """How many requests the host surely holds at once with one sent `now` (itself
+    included): those sent at `in_flight` times less than OVERLAP_SHARE of the host's
+    `fastest` answer ago. With no answer yet, nothing but itself."""
+    if fastest is None:
+        return 1
+    recent = now - fastest * OVERLAP_SHARE
+    return 1 + sum(1 for at in in_flight if at > recent)
+
+
 def throttling_record(limits: Iterable[tuple[str, HostLimit]]) -> dict[str, Any]:
     """The report's `throttling` entry: each host that refused, by name, and the waits."""
     refusing = sorted((item for item in limits if item[1].refusals), key=lambda item: item[0])
@@ -136,8 +167,9 @@ class HostGate:
     """One host's tickets under its adaptive limit. A ticket is a permission to send one
     request; the scheduler queues them. `tickets` counts those out (queued, held by a worker
     or waiting in a timer), `active` the requests in flight, `parked` the tickets held back
-    while the host is paused or probed, `glimpsed` the most requests in flight at which one
-    was accepted, `proven` the most at which two were (see `confirmed`)."""
+    while the host is paused or probed, `glimpsed` the highest overlap at which one request
+    was accepted, `proven` the highest at which two were (see `confirmed`), `fastest` the
+    quickest accepted answer (seconds), which bounds the overlap (see `overlap`)."""
 
     def __init__(self, ceiling: int) -> None:
         self.limit = opening(ceiling)
@@ -148,6 +180,8 @@ class HostGate:
         self.proven = 0
         self.glimpsed = 0
         self.probing = False
+        self.fastest: float | None = None
+        self._sent_at: list[float] = []  # when each request in flight left
 
     def may_send(self) -> bool:
         """False while paused, or while a probe is out and one more request would probe too."""
@@ -171,21 +205,25 @@ class HostGate:
     def retire(self) -> None:
         self.tickets -= 1
 
-    def sent(self) -> int:
-        """A request leaves; the number in flight, itself included."""
+    def sent(self, now: float) -> Sending:
+        """A request leaves at `now`; what it counts as (see `Sending`)."""
         self.active += 1
         if self.active > self.proven:
             self.probing = True
-        return self.active
+        level = overlap(now, self._sent_at, self.fastest)
+        self._sent_at.append(now)
+        return Sending(self.active, level, now)
 
-    def answered(self, concurrent: int, accepted: bool) -> int:
-        """A request came back without a refusal (`accepted`: with an HTTP answer); the
-        parked tickets that may go now."""
-        self.active -= 1
-        probe = concurrent > self.proven
+    def answered(self, sending: Sending, accepted: bool, now: float) -> int:
+        """A request came back at `now` without a refusal (`accepted`: with an HTTP answer);
+        the parked tickets that may go now."""
+        self._back(sending)
+        probe = sending.concurrent > self.proven
         if accepted:
-            self.limit = after_success(self.limit, concurrent)
-            self.proven, self.glimpsed = confirmed(self.proven, self.glimpsed, concurrent)
+            took = now - sending.at
+            self.fastest = took if self.fastest is None else min(self.fastest, took)
+            self.limit = after_success(self.limit, sending.concurrent)
+            self.proven, self.glimpsed = confirmed(self.proven, self.glimpsed, sending.level)
         if not probe:
             return 0
         self.probing = False
@@ -194,17 +232,21 @@ class HostGate:
         parked, self.parked = self.parked, 0
         return parked
 
-    def refused(self, concurrent: int, pause: float, status: int) -> None:
-        """A request sent while `concurrent` were in flight was refused (429/503: `status`).
-        The level blamed is the lower of that and what is still in flight now: answers the
-        host already sent may wait unread behind a busy event loop, so our count can run
-        ahead of the host's, and blaming too high a level would draw a second refusal later."""
-        self.active -= 1
-        if concurrent > self.proven:
+    def refused(self, sending: Sending, pause: float, status: int) -> None:
+        """A request (`sending`) was refused (429/503: `status`). The level blamed is the
+        lower of our count when it left and what is still in flight now: answers the host
+        already sent may wait unread behind a busy event loop, so our count can run ahead of
+        the host's, and blaming too high a level would draw a second refusal later."""
+        self._back(sending)
+        if sending.concurrent > self.proven:
             self.probing = False
-        level = min(concurrent, self.active + 1)
+        level = min(sending.concurrent, self.active + 1)
         self.limit = after_refusal(self.limit, level, pause, status)
         self.paused = True
+
+    def _back(self, sending: Sending) -> None:
+        self.active -= 1
+        self._sent_at.remove(sending.at)
 
     def resume(self) -> int:
         """The pause is over: the parked tickets go back to the queue."""

@@ -18,6 +18,7 @@ from bot.check.host_limits import (
     allowed_after,
     confirmed,
     opening,
+    overlap,
     refusal_pause,
     throttling_record,
 )
@@ -138,14 +139,16 @@ def test_throttling_record_lists_refusing_hosts_by_name() -> None:
     assert throttling_record([("a.org", calm)]) == {"hosts": [], "waited_s": 0.0}
 
 
+ROUND_TRIP = 0.05  # seconds: the hosts in these tests answer this fast at best
+
+
 def test_gate_tickets_follow_the_window() -> None:
     gate = HostGate(4)
     assert gate.grant(pending=10) == 1 and gate.tickets == 1
-    concurrent = gate.sent()
-    gate.answered(concurrent, accepted=True)
+    gate.answered(gate.sent(0.0), True, ROUND_TRIP)
     assert gate.limit.window == 2 and gate.keep() and gate.grant(pending=10) == 1
-    first, second = gate.sent(), gate.sent()
-    assert (first, second) == (1, 2)
+    first, second = gate.sent(ROUND_TRIP), gate.sent(ROUND_TRIP)
+    assert (first.concurrent, second.concurrent) == (1, 2)
     gate.refused(second, pause=0.3, status=429)
     assert gate.paused and gate.grant(pending=10) == 0
     assert gate.keep() is False and gate.tickets == 1  # the window shrank to 1: one retires
@@ -156,8 +159,53 @@ def test_gate_tickets_follow_the_window() -> None:
 def test_gate_counts_only_answers_towards_growth() -> None:
     gate = HostGate(4)
     gate.grant(1)
-    gate.answered(gate.sent(), accepted=False)  # a timeout: no evidence the host copes
-    assert gate.limit.window == 1 and gate.active == 0
+    gate.answered(gate.sent(0.0), False, 1.0)  # a timeout: no evidence the host copes
+    assert gate.limit.window == 1 and gate.active == 0 and gate.fastest is None
+
+
+@pytest.mark.parametrize(
+    ("in_flight", "fastest", "level"),
+    [
+        ((), None, 1),  # alone
+        ((9.99,), None, 1),  # no answer yet: nothing shows how long one takes
+        ((9.99, 9.98), 0.05, 3),  # sent within half the fastest answer: still at the host
+        ((9.99, 9.95), 0.05, 2),  # sent 50 ms ago: its answer may be back, unread
+        ((9.90, 9.80), 0.05, 1),
+        ((9.80, 9.70), 1.0, 3),  # a slow host holds requests long
+    ],
+)
+def test_overlap_counts_only_requests_the_host_surely_still_holds(
+    in_flight: tuple[float, ...], fastest: float | None, level: int
+) -> None:
+    assert overlap(10.0, in_flight, fastest) == level
+
+
+def test_a_stalled_event_loop_proves_no_level() -> None:
+    # Host allowing 2. Two requests leave together and are answered; the answers of the next
+    # two wait unread while the loop is busy, and a third leaves 55 ms after them. Our count
+    # says 3 in flight, but the host held only the third. Counting that success as a level
+    # of 3 proved a level the host refuses: the second 429 the benchmark saw.
+    gate = HostGate(4)
+    clock = 0.0
+    for _ in range(4):  # one request at a time, then pairs: level 2 proven
+        pair = [gate.sent(clock) for _ in range(min(2, gate.limit.window))]
+        clock += ROUND_TRIP
+        for sending in pair:
+            gate.answered(sending, True, clock)
+    assert gate.proven == 2 and gate.fastest == pytest.approx(ROUND_TRIP)
+    for _ in range(2):
+        first, second = gate.sent(clock), gate.sent(clock)
+        stalled = gate.sent(clock + 0.055)
+        assert (stalled.concurrent, stalled.level) == (3, 1)
+        clock += 0.06
+        gate.answered(first, True, clock)
+        gate.answered(second, True, clock)
+        clock += ROUND_TRIP
+        gate.answered(stalled, True, clock)
+    assert (gate.proven, gate.glimpsed) == (2, 2)
+    gate.sent(clock)
+    gate.sent(clock)
+    assert gate.sent(clock).concurrent == 3 and not gate.may_send()  # 3 is still a probe
 
 
 @pytest.mark.parametrize(
@@ -179,32 +227,35 @@ def test_a_level_is_proven_by_two_successes(
 
 def test_one_probe_of_an_unproven_level_at_a_time() -> None:
     gate = HostGate(4)
-    gate.answered(gate.sent(), accepted=True)  # one at a time glimpsed, not yet proven
+    gate.answered(gate.sent(0.0), True, ROUND_TRIP)  # one at a time glimpsed, not yet proven
     assert (gate.proven, gate.glimpsed, gate.limit.window) == (0, 1, 2)
-    assert gate.may_send() and gate.sent() == 1  # a probe of level 1 again
+    now = ROUND_TRIP
+    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 1  # level 1 again
     assert not gate.may_send()  # a second would probe too
-    assert gate.answered(1, accepted=True) == 0 and gate.proven == 1
-    assert gate.may_send() and gate.sent() == 1  # within the proven level: no probe
-    assert gate.may_send() and gate.sent() == 2  # the probe of level 2
+    now += ROUND_TRIP
+    assert gate.answered(probe, True, now) == 0 and gate.proven == 1
+    assert gate.may_send() and (proven := gate.sent(now)).concurrent == 1  # no probe
+    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2  # the probe of 2
     assert not gate.may_send()  # a third would probe too, before the probe is answered
     gate.parked += 1
-    assert gate.answered(1, accepted=True) == 0  # not the probe: the parked ticket waits
+    now += ROUND_TRIP
+    assert gate.answered(proven, True, now) == 0  # not the probe: the parked ticket waits
     assert not gate.may_send()  # one more would make two again: the probe's level
-    assert gate.answered(2, accepted=True) == 1 and not gate.probing
+    assert gate.answered(probe, True, now) == 1 and not gate.probing
     assert (gate.proven, gate.glimpsed) == (1, 2)  # level 2 seen once: still probed alone
-    assert gate.may_send() and gate.sent() == 1
-    assert gate.may_send() and gate.sent() == 2
+    assert gate.may_send() and gate.sent(now).concurrent == 1
+    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2
     assert not gate.may_send()
-    assert gate.answered(2, accepted=True) == 0 and gate.proven == 2
+    assert gate.answered(probe, True, now + ROUND_TRIP) == 0 and gate.proven == 2
     assert gate.may_send()
 
 
 def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
     gate = HostGate(4)
-    gate.answered(gate.sent(), accepted=True)
-    gate.answered(gate.sent(), accepted=True)
-    gate.sent()
-    gate.refused(gate.sent(), pause=0.1, status=429)
+    gate.answered(gate.sent(0.0), True, ROUND_TRIP)
+    gate.answered(gate.sent(ROUND_TRIP), True, 2 * ROUND_TRIP)
+    gate.sent(2 * ROUND_TRIP)
+    gate.refused(gate.sent(2 * ROUND_TRIP), pause=0.1, status=429)
     assert not gate.probing and gate.paused and not gate.may_send()
     assert gate.limit.bound == 1 and gate.proven == 1
 
@@ -213,9 +264,9 @@ def test_a_refusal_blames_no_more_than_is_still_in_flight() -> None:
     gate = HostGate(8)
     gate.limit = replace(gate.limit, window=4)
     gate.proven = gate.glimpsed = 4
-    sent = [gate.sent() for _ in range(4)]
-    gate.answered(sent[0], accepted=True)  # two answers read before the refusal
-    gate.answered(sent[1], accepted=True)
+    sent = [gate.sent(0.0) for _ in range(4)]
+    gate.answered(sent[0], True, ROUND_TRIP)  # two answers read before the refusal
+    gate.answered(sent[1], True, ROUND_TRIP)
     # sent with 4 in flight; 2 in flight now, itself included: blamed at 2, not 4
     gate.refused(sent[3], pause=0.0, status=503)
     assert gate.limit.bound == 1
