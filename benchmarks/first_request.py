@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from generate import make_plan, write_inputs
+from peers import compile_bytecode
 
 PHASES = """
 import time
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="workers the plan is dealt to")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_bytecode()
     folder = Path(tempfile.mkdtemp(prefix="rb-first-"))
     markdown, _ = write_inputs(make_plan(args.links, args.hosts, 8080), folder)
     code = PHASES.format(path=str(markdown), jobs=args.jobs)

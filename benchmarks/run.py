@@ -482,6 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     if s.nice:
         # On a shared machine a higher priority keeps others' test runs from skewing the figures.
         os.nice(s.nice)
+    peers.compile_bytecode()
     selected = [t for t in peers.available() if t.name in s.tools]
     missing = sorted(set(s.tools) - {t.name for t in selected})
     if missing:
