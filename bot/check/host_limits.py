@@ -21,6 +21,10 @@ come back sooner than the host's fastest, so those were still at the host when t
 reached it; an older one may already have been answered, its answer waiting unread while a
 busy event loop sent this request. Requests of one window leave together (a window opens on
 an answer), so on a steady host the overlap is the full count; after a stall it is not.
+That holds where the host's own time to answer is at least the network's round trip (a page
+built by a server; loopback). A host answering from a cache far away spends most of its
+fastest answer on the way, so the overlap can still run ahead of it there; the refusal rules
+below are what keeps that to one 429.
 
 Hence the two refusals are read differently:
 - 429 states a limit. The window halves and never again exceeds half the refused level
