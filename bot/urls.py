@@ -9,6 +9,7 @@ requestable.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 import string
 from urllib.parse import urljoin
@@ -303,3 +304,12 @@ def resolve_redirect(base: str, location: str) -> str:
     if "#" not in target and "#" in base:
         target += "#" + base.split("#", 1)[1]
     return target
+
+
+def literal_ip(host: str) -> str | None:
+    """The address a URL's host names literally ("[::1]", "10.0.0.1"), written the one
+    standard way; None for a host name."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None

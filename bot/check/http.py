@@ -33,7 +33,14 @@ from bot.check.observation import Exchange, Failure, Observation
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
 from bot.check.wire import ParseRefused, Wire, WireResponse
 from bot.model import Hop, Via
-from bot.urls import InvalidURL, normalize, resolve_redirect, scheme_of, url_problem
+from bot.urls import (
+    InvalidURL,
+    literal_ip,
+    normalize,
+    resolve_redirect,
+    scheme_of,
+    url_problem,
+)
 
 # normalize() is pure but not cheap, and one URL passes planning, the redirect walk and the
 # request; planning a run sees every URL before the first request, so the cache holds a run of
@@ -87,13 +94,6 @@ def address_allowed(address: str, settings: CheckSettings) -> bool:
     if settings.allow_private or any(ip in network for network in settings.trusted_networks):
         return True
     return ip.is_global and not (ip.is_multicast or ip.is_reserved)
-
-
-def literal_ip(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return None
 
 
 class GuardedResolver(AbstractResolver):

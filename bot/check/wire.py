@@ -33,6 +33,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from bot.check.settings import CheckSettings
+from bot.urls import literal_ip
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 DNS_TTL = 300.0  # seconds, as the aiohttp connector is configured (ttl_dns_cache)
@@ -42,11 +43,11 @@ HAPPY_EYEBALLS_DELAY = 0.25  # aiohttp's default
 # answer until the first-byte time limit, then be reported as a timeout.
 KEEPALIVE_S = 15.0
 MAX_HEADERS = 128  # aiohttp's parser refuses an answer with more
-PAUSE_ABOVE = 256 * 1024
+PAUSE_ABOVE = 256 * 1024  # buffered body bytes before the socket stops being read
 # Time limits are enforced by one sweep of the waiting answers every TICK seconds, not by a
 # timer per wait: three timers per request were a sixth of this client's CPU. A limit may
 # run out up to TICK late.
-TICK = 0.02  # buffered body bytes before the socket stops being read
+TICK = 0.02
 
 
 class ParseRefused(Exception):
@@ -474,9 +475,11 @@ class Wire:
 
     async def _resolve(self, key: ConnectionKey) -> list[ResolveResult]:
         host, port = key.host, key.port or 0
-        if _is_literal(host):
-            return [ResolveResult(hostname=host, host=host.strip("[]"), port=port, proto=0,
-                                  flags=socket.AI_NUMERICHOST, family=_family(host))]
+        address = literal_ip(host)
+        if address is not None:
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            return [ResolveResult(hostname=host, host=address, port=port, proto=0,
+                                  flags=socket.AI_NUMERICHOST, family=family)]
         cache_key = (host, port)
         cached = self._addresses.get(cache_key)
         if cached is not None and cached[0] > time.monotonic():
@@ -524,19 +527,6 @@ def _key(url: URL) -> ConnectionKey:
     port = url.port or DEFAULT_PORTS.get(url.scheme)
     # TLS checks the name, or for an address literal the address, as aiohttp asks it to.
     return ConnectionKey(host, port, is_ssl, True, None, None, None, host.strip("[]").rstrip("."))
-
-
-def _is_literal(host: str) -> bool:
-    candidate = host.strip("[]")
-    try:
-        socket.inet_pton(_family(candidate), candidate)
-    except OSError:
-        return False
-    return True
-
-
-def _family(host: str) -> socket.AddressFamily:
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
 def _addr_infos(addresses: list[ResolveResult]) -> list[aiohappyeyeballs.AddrInfoType]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.urls import ends_in_a_number, normalize, url_problem, whatwg_ipv4
+from bot.urls import ends_in_a_number, literal_ip, normalize, url_problem, whatwg_ipv4
 
 PROPERTY = settings(max_examples=300, deadline=None)
 
@@ -102,3 +102,21 @@ def test_a_name_that_becomes_a_number_in_ascii_is_read_as_an_address() -> None:
     # and normalising again changes nothing (found by the idempotence property).
     assert normalize("HTTP://\u00b2") == "http://0.0.0.2/"
     assert normalize(normalize("HTTP://\u00b2")) == "http://0.0.0.2/"
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("127.0.0.9", "127.0.0.9"),
+        ("[::1]", "::1"),
+        ("[0:0::0001]", "::1"),  # written the one standard way
+        ("::ffff:127.0.0.1", "::ffff:7f00:1"),
+        ("example.test", None),
+        ("127.0.0.1.test", None),
+        ("", None),
+    ],
+)
+def test_literal_ip_names_only_an_address_written_in_the_url(
+    host: str, address: str | None
+) -> None:
+    assert literal_ip(host) == address
