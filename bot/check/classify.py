@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -166,7 +166,8 @@ class Page:
         content_type = self.header("content-type") or ""
         if not _is_textual(content_type):
             return ""
-        return decode_body(self.observation.body, self.observation.encoding, content_type)
+        return page_text.decode_body(
+            self.observation.body, self.observation.encoding, content_type)
 
     @_once
     def head(self) -> str:
@@ -202,48 +203,9 @@ class Page:
         return app_shell.fingerprint(self.text, self.url) if self.could_be_shell else None
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-
-
 def _is_textual(content_type: str) -> bool:
     lowered = content_type.lower()
     return not content_type or "html" in lowered or "xml" in lowered or "text/plain" in lowered
-
-
-def decode_body(body: bytes, encoding: str | None, content_type: str) -> str:
-    """The body as text: the engine's encoding, else the Content-Type's or a meta charset,
-    else UTF-8; undecodable bytes are replaced, never fatal."""
-    for candidate in _charsets(body, encoding, content_type):
-        try:
-            return body.decode(candidate, errors="replace")
-        except (LookupError, ValueError):  # unknown, or not a text codec ("zlib")
-            continue
-    return body.decode("utf-8", errors="replace")
-
-
-def _charsets(body: bytes, encoding: str | None, content_type: str) -> Iterator[str]:
-    """The declared charsets by authority, each looked for only when those before failed."""
-    if encoding:
-        yield encoding
-    header = _header_charset(content_type)
-    if header:
-        yield header
-    meta = _meta_charset(body)
-    if meta:
-        yield meta
-
-
-_HEADER_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_.:-]+)", re.I)
-
-
-def _header_charset(content_type: str) -> str | None:
-    match = _HEADER_CHARSET.search(content_type)
-    return match.group(1) if match else None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body, 0, 4096)
-    return match.group(1).decode("ascii") if match else None
 
 
 Rule = Callable[[Page, ClassifyRules], Verdict | None]

@@ -1,11 +1,13 @@
-"""HTML read the way the classifier needs it (title, first headings, visible text), in linear
-time on hostile input: `str.find` scanning and regexes that cannot backtrack per '<'."""
+"""HTML read the way the classifier needs it (the body decoded by its declared charset, title,
+first headings, visible text), in linear time on hostile input: `str.find` scanning and
+regexes that cannot backtrack per '<'."""
 
 from __future__ import annotations
 
 import functools
 import html
 import re
+from collections.abc import Iterator
 
 FRAGMENT_CHARS = 1000  # a title or heading longer than this is cut before cleaning
 PREFIX_CHARS = 16 * 1024
@@ -122,3 +124,44 @@ def _readable(markup_free: str, limit: int) -> str | None:
         return None
     readable = one_line(html.unescape(markup_free))
     return readable if len(readable) <= limit else None
+
+
+# ---- the body as text ------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_body(body: bytes, encoding: str | None, content_type: str) -> str:
+    """The body as text: the engine's encoding, else the Content-Type's or a meta charset,
+    else UTF-8; undecodable bytes are replaced, never fatal."""
+    for candidate in _charsets(body, encoding, content_type):
+        try:
+            return body.decode(candidate, errors="replace")
+        except (LookupError, ValueError):  # unknown, or not a text codec ("zlib")
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def _charsets(body: bytes, encoding: str | None, content_type: str) -> Iterator[str]:
+    """The declared charsets by authority, each looked for only when those before failed."""
+    if encoding:
+        yield encoding
+    header = _header_charset(content_type)
+    if header:
+        yield header
+    meta = _meta_charset(body)
+    if meta:
+        yield meta
+
+
+_HEADER_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _header_charset(content_type: str) -> str | None:
+    match = _HEADER_CHARSET.search(content_type)
+    return match.group(1) if match else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body, 0, 4096)
+    return match.group(1).decode("ascii") if match else None

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
+from bot.check.page_text import decode_body
 from bot.freshness.dates import parse_date, search_date
 from bot.freshness.record import DatedFact, DateField
 from bot.model import PageSnapshot
@@ -112,15 +113,8 @@ def _scrape(snapshot: PageSnapshot) -> dict[str, Any]:
 
 def decode(snapshot: PageSnapshot) -> str:
     """The body prefix as text: the declared charset when Python knows it, else UTF-8, lossy."""
-    body = snapshot.body[:MAX_BYTES]
-    for encoding in _declared_charsets(snapshot, body):
-        if not encoding:
-            continue
-        try:
-            return body.decode(encoding, errors="replace")
-        except LookupError:  # an unknown charset name
-            continue
-    return body.decode("utf-8", errors="replace")
+    content_type = _header(snapshot.headers, "content-type") or ""
+    return decode_body(snapshot.body[:MAX_BYTES], snapshot.encoding, content_type)
 
 
 # Only a few tags carry what we read, so one linear scan picks them out and bs4 builds a tree
@@ -203,24 +197,6 @@ def visible_text(markup: str) -> str:
     kept.append(markup[pos:])
     text = _ANY_TAG.sub(" ", " ".join(kept))
     return " ".join(html.unescape(text).split())[:MAX_VISIBLE_TEXT]
-
-
-def _declared_charsets(snapshot: PageSnapshot, body: bytes) -> Iterator[str | None]:
-    """The charsets a page declares, most trusted first; each looked for only when the one
-    before it is missing or unknown (the checker's own nearly always settles it)."""
-    yield snapshot.encoding
-    yield _header_charset(snapshot.headers)
-    yield _meta_charset(body)
-
-
-def _header_charset(headers: Mapping[str, str]) -> str | None:
-    found = re.search(r"charset=[\"']?([\w.:-]+)", _header(headers, "content-type") or "", re.I)
-    return found[1] if found else None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    found = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", body[:4096], re.IGNORECASE)
-    return found[1].decode("ascii", "replace") if found else None
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

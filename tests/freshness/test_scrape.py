@@ -121,6 +121,16 @@ def test_snapshot_encoding_wins_and_unknown_charsets_do_not_crash() -> None:
     assert scrape_page(PageSnapshot("https://x.org", 200, odd, body))["title"] == "Ünïcode"
 
 
+def test_scrape_reads_the_charset_as_the_classifier_does() -> None:
+    # Spaces around "=" in a meta charset (which HTML allows) and a charset only in the
+    # Content-Type header: both readers decode a page the same way, through one function.
+    body = '<meta charset = "windows-1252"><title>Caf\u00e9</title>'.encode("cp1252")
+    assert scrape_page(PageSnapshot("https://x.org", 200, {}, body))["title"] == "Caf\u00e9"
+    typed = {"content-type": "text/html; charset=windows-1252"}
+    plain = "<title>Caf\u00e9</title>".encode("cp1252")
+    assert scrape_page(PageSnapshot("https://x.org", 200, typed, plain))["title"] == "Caf\u00e9"
+
+
 @pytest.mark.parametrize(
     "body",
     [
