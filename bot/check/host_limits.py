@@ -178,7 +178,6 @@ class HostGate:
     def __init__(self, ceiling: int) -> None:
         self.limit = opening(ceiling)
         self.tickets = 0
-        self.active = 0
         self.parked = 0
         self.paused = False
         self.proven = 0
@@ -186,6 +185,10 @@ class HostGate:
         self.probing = False
         self.fastest: float | None = None
         self._sent_at: list[float] = []  # when each request in flight left
+
+    @property
+    def active(self) -> int:
+        return len(self._sent_at)
 
     def may_send(self) -> bool:
         """False while paused, or while a probe is out and one more request would probe too."""
@@ -211,17 +214,16 @@ class HostGate:
 
     def sent(self, now: float) -> Sending:
         """A request leaves at `now`; what it counts as (see `Sending`)."""
-        self.active += 1
-        if self.active > self.proven:
-            self.probing = True
         level = overlap(now, self._sent_at, self.fastest)
         self._sent_at.append(now)
+        if self.active > self.proven:
+            self.probing = True
         return Sending(self.active, level, now)
 
     def answered(self, sending: Sending, accepted: bool, now: float) -> int:
         """A request came back at `now` without a refusal (`accepted`: with an HTTP answer);
         the parked tickets that may go now."""
-        self._back(sending)
+        self._sent_at.remove(sending.at)
         probe = sending.concurrent > self.proven
         if accepted:
             took = now - sending.at
@@ -241,16 +243,12 @@ class HostGate:
         lower of our count when it left and what is still in flight now: answers the host
         already sent may wait unread behind a busy event loop, so our count can run ahead of
         the host's, and blaming too high a level would draw a second refusal later."""
-        self._back(sending)
+        self._sent_at.remove(sending.at)
         if sending.concurrent > self.proven:
             self.probing = False
         level = min(sending.concurrent, self.active + 1)
         self.limit = after_refusal(self.limit, level, pause, status)
         self.paused = True
-
-    def _back(self, sending: Sending) -> None:
-        self.active -= 1
-        self._sent_at.remove(sending.at)
 
     def resume(self) -> int:
         """The pause is over: the parked tickets go back to the queue."""
