@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,11 +17,17 @@ from aiohttp import web
 
 from bot.check.engine import (
     GC_YOUNG_THRESHOLD,
+    Checker,
+    Job,
+    Lane,
+    Scheduler,
     backoff,
     check_links,
     fewer_collections,
     retry_after_seconds,
 )
+from bot.check.http import open_client
+from bot.check.observation import Observation
 from bot.check.settings import CheckSettings, DomainRule, Remap
 from bot.model import Link, LinkResult, PageSnapshot, Source, Status
 from tests.simweb import Flaky, Gate, Handler, Page, Redirect, SimHost, SimWeb
@@ -249,6 +256,26 @@ async def test_deadline_marks_unfinished_links(
     assert (results[hang].status, results[hang].reason) == (Status.ERROR, "deadline")
     assert results[ok].status is Status.OK
 
+
+
+async def test_links_answered_as_the_time_runs_out_keep_their_answer(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # The deadline can end the run between an answer and the round that concludes it: the
+    # answer is judged then, not reported as unchecked.
+    url = alpha.route("/answered", Page())
+    answer = Observation(url, final_url=url, final_status=200,
+                         final_headers={"content-type": "text/html"},
+                         body=b"<html><head><title>Answered</title></head></html>", attempts=1)
+    results: dict[int, LinkResult] = {}
+    async with open_client(settings) as client:
+        lane = Lane(alpha.address, deque(), slots=1, delay=0.0)
+        scheduler = Scheduler(Checker(client, settings), [lane], 1, results.__setitem__)
+        scheduler.answered(lane, Job(0, Link(url), url), answer)
+        scheduler.conclude_now()
+    assert (results[0].status, results[0].reason, results[0].attempts) == (
+        Status.OK, "http_200", 1)
+    assert alpha.requests == 0
 
 # ---- skips, remaps, hooks, validators -------------------------------------------------------
 

@@ -351,6 +351,20 @@ async def test_the_probe_waits_the_hosts_configured_delay(
     assert waits == [0.75] and probes(alpha) == 1  # one link: the only wait is the probe's
 
 
+
+async def test_the_probe_of_a_host_takes_the_slot_of_the_link_it_judges(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # One request at a time to alpha: the probe of a shell-like page is sent while that page's
+    # slot is still taken, not beside the host's next link.
+    alpha.latency = 0.05
+    alpha.fallback = app_shell()
+    alpha.route("/docs/intro", LIVE_ARTICLE)
+    urls = [alpha.url("/app/a"), alpha.url("/app/b"), alpha.url("/docs/intro")]
+    results = await check(urls, replace(settings, per_host=1))
+    assert [results[url].reason for url in urls] == ["soft_404", "soft_404", "http_200"]
+    assert probes(alpha) == 1 and alpha.max_in_flight == 1
+
 # ---- all of it on one web ---------------------------------------------------------------------
 
 async def test_on_a_modern_web_dead_is_broken_moved_is_redirected_and_live_is_never_dead(
