@@ -25,6 +25,8 @@ _UNSAFE = frozenset('"<>`{}')
 # One search instead of a per-character loop: anything outside visible ASCII, or unsafe.
 _NEEDS_QUOTING = re.compile(r'[^\x21-\x7e]|["<>`{}]')
 _AUTHORITY_END = re.compile(r"[/?]")
+# Characters no host may hold (WHATWG's forbidden host code points that survive the split).
+_FORBIDDEN_IN_HOST = re.compile(r"""[ %<>\\^|"'`{}]""")
 # One link's URL is normalised and split by planning, the request, the verdict and the
 # report; a run of 10,000+ links fits, and each entry is a few hundred bytes.
 _CACHE_SIZE = 32 * 1024
@@ -285,7 +287,7 @@ def url_problem(url: str) -> str | None:
         return f"invalid IPv6 literal {host!r}"
     if ends_in_a_number(host) and whatwg_ipv4(host) is None:
         return f"invalid IPv4 address {host!r}"
-    if not host.isascii() or any(ch in host for ch in " %<>\\^|\"'`{}"):
+    if not host.isascii() or _FORBIDDEN_IN_HOST.search(host):
         return f"invalid host {host!r}"
     return None
 

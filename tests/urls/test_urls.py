@@ -94,6 +94,11 @@ def test_url_problem(url: str, problem: str | None) -> None:
     assert url_problem(url) == problem
 
 
+@pytest.mark.parametrize("char", list(" %<>\\^|\"'`{}"))
+def test_a_host_with_a_forbidden_character_cannot_be_requested(char: str) -> None:
+    assert url_problem(f"https://exa{char}mple.org/") == f"invalid host {f'exa{char}mple.org'!r}"
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [("https://a.example/", True), ("HTTP://a.example", True), ("https:///x", False),
