@@ -1,5 +1,5 @@
 """`python -m bot` is the same program as the `roadmap-bot` console script."""
 
-from bot.cli import main
+from bot.cli import console
 
-raise SystemExit(main())
+console()

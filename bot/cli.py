@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from bot import __version__
 from bot.errors import BotError, InputError, NotAvailableError
@@ -100,3 +104,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("roadmap-bot: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def console() -> NoReturn:
+    """The `roadmap-bot` command and `python -m bot`: `main`, then an exit that skips tearing
+    the interpreter down. Freeing a 10,000-link run's objects and modules one by one costs
+    about 60 ms of CPU for nothing: by now every file is written and closed and every worker
+    joined, so the exit handlers run and the standard streams are flushed, and that is all."""
+    code = main()
+    atexit._run_exitfuncs()  # logging's flush, executors' threads: as a normal exit runs them
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that hung up, or a stream the caller closed, has nothing left to receive.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

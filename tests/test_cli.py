@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +109,33 @@ def printed_by(script: str) -> str:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
     return done.stdout.strip()
+
+
+# Standard output as a pipe buffers it, unless the environment says otherwise.
+BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_the_command_exits_with_mains_code_and_all_it_wrote(tmp_path: Path, refused: bool) -> None:
+    # `python -m bot` ends without tearing the interpreter down (bot.cli.console): a report
+    # too short to leave the pipe's buffer by itself still arrives, and the exit code is main's.
+    with socket.socket() as closed:  # bound, never listening: connecting is refused
+        closed.bind(("127.0.0.1", 0))
+        linked = (f"http://127.0.0.1:{closed.getsockname()[1]}/" if refused
+                  else "mailto:team@example.org")
+        (tmp_path / "links.md").write_text(f"- [a]({linked})\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "bot", "check", "links.md", "--format",
+                               "json", "--no-progress", "--no-verify", "--allow-private"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                              env=BUFFERED)
+    summary = json.loads(done.stdout)["summary"]
+    assert (done.returncode, summary["broken"], summary["skipped"]) == (
+        (1, 1, 0) if refused else (0, 0, 1)), done.stderr
+
+
+def test_the_command_exits_with_the_code_of_a_bad_input(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "check", "missing.md"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "roadmap-bot: missing.md: cannot read file: No such file or directory\n"
+
