@@ -73,7 +73,7 @@ def test_the_wheel_holds_the_package_data_and_the_entry_point(built: Built) -> N
             "bot/report/assets/dashboard.css", "bot/cli.py"} <= names
     info = f"roadmap_bot-{__version__}.dist-info"
     entry_points = zipfile.ZipFile(built.wheel).read(f"{info}/entry_points.txt").decode()
-    assert "roadmap-bot = bot.cli:main" in entry_points
+    assert "roadmap-bot = bot.cli:console" in entry_points
 
 
 def test_the_metadata_is_complete_for_an_index(built: Built) -> None:
