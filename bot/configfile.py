@@ -1,17 +1,21 @@
-"""roadmap-bot.yaml: one reader for every stage's section; each stage validates its own."""
+"""roadmap-bot.yaml: one reader for every stage's section; each stage validates its own.
+
+The YAML parser (ruamel) and the schemas (pydantic) cost ~80 ms of imports: a run without a
+config file, or without a given section, never loads them (see `ConfigSection.node`).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-from ruamel.yaml.comments import CommentedMap
-
-from bot import yamltree
 from bot.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 DEFAULT_CONFIG = "roadmap-bot.yaml"
 # The names looked for at the repository root, in this order; a dot-file keeps the root of a
@@ -40,22 +44,39 @@ def config_path(given: str | None) -> str | None:
     return discover_config()
 
 
+def _nothing() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class ConfigSection:
     """One top-level section (`check:`, `freshness:`, `curate:`), empty when absent."""
 
     name: str
     path: str | None = None
-    node: CommentedMap = field(default_factory=CommentedMap)
+    # The section's YAML tree (a ruamel CommentedMap, with positions); an empty mapping when
+    # the file or the section is absent.
+    node: Mapping[str, Any] = field(default_factory=_nothing)
+
+    @property
+    def given(self) -> bool:
+        """True when the file has this section: without one, every setting is its default."""
+        return bool(self.node)
 
     def plain(self) -> dict[str, Any]:
+        if not self.node:
+            return {}
+        from bot import yamltree
+
         data: dict[str, Any] = yamltree.plain(self.node)
         return data
 
     def line_of(self, loc: Sequence[int | str]) -> int | None:
         """The line of a key path inside the section (a validation error's location)."""
-        if self.path is None:
+        if self.path is None or not self.node:
             return None
+        from bot import yamltree
+
         return yamltree.locate(self.node, loc)[0]
 
     def error(self, message: str, loc: Sequence[int | str] = ()) -> ConfigError:
@@ -79,6 +100,10 @@ def read_section(path: str | None, name: str) -> ConfigSection:
     """The named section of the config file at `path` (None: no file, defaults)."""
     if path is None:
         return ConfigSection(name)
+    from ruamel.yaml.comments import CommentedMap
+
+    from bot import yamltree
+
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8")

@@ -91,15 +91,20 @@ def test_check_imports_no_other_command_module() -> None:
 
 
 def test_check_starts_without_the_progress_bar_or_baseline_stacks() -> None:
-    # rich is drawn only for a person watching, prcheck only with --baseline: neither is
-    # worth its import before the first request of a CI run.
+    # rich is drawn only for a person watching, prcheck only with --baseline, the config's
+    # YAML parser and schemas only for a config file: none is worth its import before the
+    # first request of a run that does not use it.
     script = (
         "import sys\n"
         "import bot.commands.check\n"
         "from bot.check.progress import ProgressDisplay\n"
+        "from bot.check.settings import load_check_config\n"
+        "from bot.sources.settings import load_source_config\n"
+        "load_check_config(None), load_source_config(None)\n"
         "with ProgressDisplay(3, enabled=False) as progress:\n"
         "    pass\n"
-        "print(sorted(m for m in ('rich', 'bot.prcheck') if m in sys.modules))\n"
+        "print(sorted(m for m in ('rich', 'bot.prcheck', 'pydantic', 'ruamel.yaml')\n"
+        "             if m in sys.modules))\n"
     )
     assert printed_by(script) == "[]"
 

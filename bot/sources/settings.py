@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from bot.configfile import read_section
 
 # With nothing configured and no file named on the command line, the first of these that
@@ -21,17 +19,17 @@ class SourceSettings:
     exclude_files: tuple[str, ...] = ()
 
 
-class _SourceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    files: list[str] = Field(default_factory=list)
-    exclude_files: list[str] = Field(default_factory=list)
-
-
 def load_source_config(path: str | None) -> SourceSettings:
     """The `source:` section (defaults when absent), errors located in the file."""
     section = read_section(path, "source")
+    if not section.given:
+        return SourceSettings()
+    from pydantic import ValidationError
+
+    from bot.sources.settings_schema import SourceModel
+
     try:
-        model = _SourceModel.model_validate(section.plain())
+        model = SourceModel.model_validate(section.plain())
     except ValidationError as exc:
         raise section.invalid(exc) from exc
     return SourceSettings(tuple(model.files), tuple(model.exclude_files))

@@ -34,6 +34,12 @@ def test_the_repository_config_loads() -> None:
 def test_no_file_or_no_section_means_defaults(tmp_path: Path) -> None:
     assert load_check_config(None) == CheckSettings()
     assert load_check_config(write(tmp_path, "freshness:\n  max_age_days: 30\n")) == CheckSettings()
+    assert load_check_config(write(tmp_path, "check: {}\n")) == CheckSettings()
+
+
+def test_the_schemas_defaults_are_the_settings_defaults() -> None:
+    # Without a `check:` section the schema is not even imported: its defaults must be these.
+    assert settings_from_mapping({}) == CheckSettings()
 
 
 def test_the_http_client_is_the_wire_one_unless_aiohttp_is_asked_for(tmp_path: Path) -> None:
