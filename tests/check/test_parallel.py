@@ -151,15 +151,31 @@ async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettin
     assert report.generated_at == moment and checked == {moment}
 
 
-async def test_a_lost_worker_is_an_error_not_a_partial_report(
+async def test_the_parent_checks_a_share_itself_beside_n_minus_one_workers(
     web: SimWeb, settings: CheckSettings
 ) -> None:
     links = await sim_links(web)
 
-    def die(snapshot: PageSnapshot) -> dict[str, Any]:
-        os._exit(3)  # the worker process ends mid-run, as a crash would
+    def whose(snapshot: PageSnapshot) -> dict[str, Any]:
+        return {"pid": os.getpid()}  # which process fetched the page
 
-    assert len(passes(links, settings, 3)) == 3  # the hook runs in workers only
+    report = await check_in_workers(links, replace(settings, concurrency=12), 3, page_hook=whose)
+    pids = {result.metadata["pid"] for result in report.links if "pid" in result.metadata}
+    assert os.getpid() in pids and len(pids) == 3
+
+
+async def test_a_lost_worker_is_an_error_not_a_partial_report(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    links = await sim_links(web)
+    parent = os.getpid()
+
+    def die(snapshot: PageSnapshot) -> dict[str, Any]:
+        if os.getpid() != parent:  # this process checks a share of its own: it goes on
+            os._exit(3)  # the worker process ends mid-run, as a crash would
+        return {}
+
+    assert len(passes(links, settings, 3)) == 3
     with pytest.raises(BotError, match="ended without its results"):
         await check_in_workers(links, settings, 3, page_hook=die)
 
