@@ -457,7 +457,7 @@ def describe(s: Settings, plan: Plan) -> str:
 
 
 def benchmark(s: Settings, selected: list[peers.Tool], on_row: Callable[[Row], None]) -> list[Row]:
-    """Start the web, write the inputs, run every selected tool `repeat` times."""
+    """Start the web, write the inputs, run every selected tool `repeat` times, in rounds."""
     web = SimWeb(s)
     try:
         plan = make_plan(s.links, s.hosts, web.port, s.broken)
@@ -465,13 +465,13 @@ def benchmark(s: Settings, selected: list[peers.Tool], on_row: Callable[[Row], N
         s.out_dir.chmod(0o755)
         write_inputs(plan, s.out_dir)
         print(describe(s, plan), file=sys.stderr)
-        rows = []
-        for tool in selected:
-            runs = [run_tool(tool, s, web, plan, s.out_dir) for _ in range(s.repeat)]
-            for run in runs:
+        runs: dict[str, list[Row]] = {tool.name: [] for tool in selected}
+        for _ in range(s.repeat):  # round by round: a change of load touches every tool alike
+            for tool in selected:
+                run = run_tool(tool, s, web, plan, s.out_dir)
                 on_row(run)
-            rows.append(best_row(runs))
-        return rows
+                runs[tool.name].append(run)
+        return [best_row(runs[tool.name]) for tool in selected]
     finally:
         web.stop()
 
