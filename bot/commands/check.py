@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no second opinion (public page, provider, Internet Archive) on "
                              "links the check cannot see")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="worker processes, hosts dealt among them (default: the number "
+                        help="processes that check, hosts dealt among them (default: the number "
                         f"of CPUs, at most {MAX_DEFAULT_JOBS}); the report does not depend on it")
     parser.add_argument("--shard", metavar="K/N",
                         help="check only the hosts of shard K of N (stable by host name); "
