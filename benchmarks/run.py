@@ -407,6 +407,28 @@ def best_row(rows: list[Row]) -> Row:
     return replace(best, walls=tuple(r.measured.wall_s for r in rows))
 
 
+def ratios_to(runs: list[Row], reference: str) -> str:
+    """Each tool's CPU and wall time over the reference tool's in the same round, and their
+    medians: the terms issue 12's targets are stated in. Empty without the reference."""
+    by_tool: dict[str, list[Row]] = {}
+    for run in runs:
+        by_tool.setdefault(run.tool, []).append(run)
+    base = by_tool.get(reference)
+    if not base:
+        return ""
+    lines = []
+    for tool, rows in by_tool.items():
+        if tool == reference:
+            continue
+        cpu = [row.measured.cpu_s / ref.measured.cpu_s for row, ref in zip(rows, base, strict=True)]
+        wall = [row.measured.wall_s / ref.measured.wall_s for row, ref in zip(rows, base, strict=True)]
+        lines.append(
+            f"{tool}: CPU {statistics.median(cpu):.2f}x {reference}'s, wall "
+            f"{statistics.median(wall):.2f}x (medians of {len(cpu)} rounds; CPU per round "
+            f"{', '.join(f'{ratio:.2f}' for ratio in cpu)})")
+    return "\n".join(lines)
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     """A number for the table, `-` when unknown."""
     return "-" if value is None else f"{value:.{digits}f}"
@@ -501,6 +523,8 @@ def main(argv: list[str] | None = None) -> None:
     print(plan_note)
     print()
     print(table(rows, s))
+    if ratios := ratios_to(all_runs, "lychee"):
+        print(f"\n{ratios}")
     print(f"\n(outputs in {s.out_dir}; known-broken prefix {BROKEN_PREFIX})")
 
 
