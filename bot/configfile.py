@@ -10,12 +10,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+
+Schema = TypeVar("Schema", bound="BaseModel")
 
 DEFAULT_CONFIG = "roadmap-bot.yaml"
 # The names looked for at the repository root, in this order; a dot-file keeps the root of a
@@ -81,6 +83,15 @@ class ConfigSection:
 
     def error(self, message: str, loc: Sequence[int | str] = ()) -> ConfigError:
         return ConfigError(message, self.path, self.line_of(loc))
+
+    def parsed(self, schema: type[Schema]) -> Schema:
+        """The section read by its pydantic `schema`; the first complaint, at its line."""
+        from pydantic import ValidationError
+
+        try:
+            return schema.model_validate(self.plain())
+        except ValidationError as exc:
+            raise self.invalid(exc) from exc
 
     def invalid(self, exc: ValidationError) -> ConfigError:
         """A schema's first complaint, as `name.key: message` at the key's line."""

@@ -182,11 +182,6 @@ def load_check_config(path: str | None) -> CheckSettings:
     section = read_section(path, "check")
     if not section.given:
         return CheckSettings()  # the schema's defaults (tests hold the two equal)
-    from pydantic import ValidationError
-
     from bot.check.settings_schema import CheckModel, to_settings
 
-    try:
-        return to_settings(CheckModel.model_validate(section.plain()))
-    except ValidationError as exc:
-        raise section.invalid(exc) from exc
+    return to_settings(section.parsed(CheckModel))

@@ -114,8 +114,4 @@ def _to_settings(model: _CurateModel) -> CurateSettings:
 
 def load_curate_config(path: str | None) -> CurateSettings:
     """The `curate:` section of roadmap-bot.yaml (defaults when absent)."""
-    section = read_section(path, "curate")
-    try:
-        return _to_settings(_CurateModel.model_validate(section.plain()))
-    except ValidationError as exc:
-        raise section.invalid(exc) from exc
+    return _to_settings(read_section(path, "curate").parsed(_CurateModel))

@@ -24,12 +24,7 @@ def load_source_config(path: str | None) -> SourceSettings:
     section = read_section(path, "source")
     if not section.given:
         return SourceSettings()
-    from pydantic import ValidationError
-
     from bot.sources.settings_schema import SourceModel
 
-    try:
-        model = SourceModel.model_validate(section.plain())
-    except ValidationError as exc:
-        raise section.invalid(exc) from exc
+    model = section.parsed(SourceModel)
     return SourceSettings(tuple(model.files), tuple(model.exclude_files))

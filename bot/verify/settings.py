@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.configfile import read_section
 
@@ -36,9 +36,5 @@ class _VerifyModel(BaseModel):
 
 def load_verify_config(path: str | None) -> VerifySettings:
     """The `verify:` section of a roadmap-bot.yaml; a bad value names its line."""
-    section = read_section(path, "verify")
-    try:
-        model = _VerifyModel.model_validate(section.plain())
-    except ValidationError as exc:
-        raise section.invalid(exc) from exc
+    model = read_section(path, "verify").parsed(_VerifyModel)
     return VerifySettings(**model.model_dump())
