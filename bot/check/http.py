@@ -581,8 +581,9 @@ async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
         sock_read=settings.first_byte_timeout,
     )
     jar = aiohttp.CookieJar(unsafe=True)
+    headers = session_headers(settings)
     async with aiohttp.ClientSession(
-        connector=connector, timeout=timeout, headers=session_headers(settings),
+        connector=connector, timeout=timeout, headers=headers,
         auto_decompress=False, trust_env=False,  # no proxy or .netrc credentials from env
         cookie_jar=jar, max_line_size=settings.max_header_bytes,
         max_field_size=settings.max_header_bytes,
@@ -592,7 +593,7 @@ async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
             return
         # The same resolver and cookie jar: a cookie set on a hop read by either client is
         # sent by both, and the guard judges every address once.
-        wire = Wire(settings, resolver, jar, session_headers(settings))
+        wire = Wire(settings, resolver, jar, headers)
         try:
             yield HttpClient(session, settings, wire)
         finally:
