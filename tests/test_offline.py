@@ -1,6 +1,8 @@
 """The guard that keeps every test on this machine (`tests/offline.py`, installed for each
 test by `conftest.stays_on_this_machine`). Addresses below are data: nothing here sends a
-packet past loopback, even if the guard were broken (0.0.0.0 reaches this host)."""
+packet past loopback, even if the guard were broken (0.0.0.0 reaches this host). The address
+that must stay off the machine is 192.0.2.1 (TEST-NET-1, RFC 5737: documentation only,
+routed nowhere), so not even a broken test could reach anyone with it."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from tests.offline import OffMachine, is_local, may_look_up
         (("::1", 80, 0, 0), True),
         (("::ffff:127.0.0.1", 80, 0, 0), True),
         ("/tmp/some.sock", True),
-        (("93.184.216.34", 80), False),
+        (("192.0.2.1", 80), False),
         (("10.0.0.1", 80), False),
         (("0.0.0.0", 80), False),
         (("fe80::1%eth0", 80, 0, 0), False),
@@ -34,7 +36,7 @@ def test_only_loopback_and_unix_sockets_are_local(address: Any, local: bool) -> 
 @pytest.mark.parametrize(
     ("host", "allowed"),
     [(None, True), ("127.0.0.1", True), ("::1", True), ("localhost", True),
-     ("LOCALHOST.", True), (b"127.0.0.2", True), ("93.184.216.34", True),
+     ("LOCALHOST.", True), (b"127.0.0.2", True), ("192.0.2.1", True),
      ("example.org", False), ("mixed.test", False), (b"github.com", False)],
 )
 def test_lookups_only_of_literals_and_localhost(host: Any, allowed: bool) -> None:
@@ -46,9 +48,9 @@ def test_a_refused_connection_never_reaches_the_socket() -> None:
     connect = guard.guard_connect(lambda sock, address: reached.append(address))
     connect(None, ("127.0.0.1", 9))
     with pytest.raises(ConnectionRefusedError):
-        connect(None, ("93.184.216.34", 80))
+        connect(None, ("192.0.2.1", 80))
     assert reached == [("127.0.0.1", 9)]
-    assert guard.attempts == ["connect to ('93.184.216.34', 80)"]
+    assert guard.attempts == ["connect to ('192.0.2.1', 80)"]
 
 
 def test_a_refused_lookup_never_reaches_the_resolver() -> None:
