@@ -383,12 +383,8 @@ class Scheduler:
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
-            self.answered(lane, job, outcome)
-
-    def answered(self, lane: Lane, job: Job, observation: Observation) -> None:
-        """`job` has its final answer: it is concluded with the others answered meanwhile."""
-        self._concluding.append((lane, job, observation))
-        self._to_conclude.set()
+            self._concluding.append((lane, job, outcome))  # concluded in `_conclude`'s round
+            self._to_conclude.set()
 
     async def _conclude(self, group: asyncio.TaskGroup) -> None:
         # Verdicts are drawn for all the links answered since the last round, one after

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
-from collections import deque
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,17 +19,11 @@ from aiohttp import web
 
 from bot.check.engine import (
     GC_YOUNG_THRESHOLD,
-    Checker,
-    Job,
-    Lane,
-    Scheduler,
     backoff,
     check_links,
     fewer_collections,
     retry_after_seconds,
 )
-from bot.check.http import open_client
-from bot.check.observation import Observation
 from bot.check.settings import CheckSettings, DomainRule, Remap
 from bot.model import Link, LinkResult, PageSnapshot, Source, Status
 from tests.simweb import Flaky, Gate, Handler, Page, Redirect, SimHost, SimWeb
@@ -258,24 +254,59 @@ async def test_deadline_marks_unfinished_links(
 
 
 
-async def test_links_answered_as_the_time_runs_out_keep_their_answer(
+@contextmanager
+def answering_from_its_own_thread(delay: float) -> Iterator[str]:
+    """The URL of a page served by an aiohttp.web server on loopback with an event loop of its
+    own, so it answers (after `delay`) even while the test's loop is held."""
+    loop = asyncio.new_event_loop()
+    ready: list[str] = []
+
+    async def page(request: web.Request) -> web.Response:
+        await asyncio.sleep(delay)
+        return web.Response(text="<title>Late</title>", content_type="text/html")
+
+    async def start() -> web.AppRunner:
+        app = web.Application()
+        app.router.add_get("/late", page)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        ready.append(f"http://127.0.0.1:{port}/late")
+        return runner
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    runner = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=5)
+    try:
+        yield ready[0]
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
+
+
+async def test_an_answer_read_as_the_deadline_strikes_is_judged(
     alpha: SimHost, settings: CheckSettings
 ) -> None:
-    # The deadline can end the run between an answer and the round that concludes it: the
-    # answer is judged then, not reported as unchecked.
-    url = alpha.route("/answered", Page())
-    answer = Observation(url, final_url=url, final_status=200,
-                         final_headers={"content-type": "text/html"},
-                         body=b"<html><head><title>Answered</title></head></html>", attempts=1)
-    results: dict[int, LinkResult] = {}
-    async with open_client(settings) as client:
-        lane = Lane(alpha.address, deque(), slots=1, delay=0.0)
-        scheduler = Scheduler(Checker(client, settings), [lane], 1, results.__setitem__)
-        scheduler.answered(lane, Job(0, Link(url), url), answer)
-        scheduler.conclude_now()
-    assert (results[0].status, results[0].reason, results[0].attempts) == (
-        Status.OK, "http_200", 1)
-    assert alpha.requests == 0
+    # The page hook of the first link holds the event loop past the run's deadline; the other
+    # link's answer arrives meanwhile, is read when the loop goes on, and the deadline strikes
+    # before any round could conclude it. It is judged on its answer, not reported unchecked.
+    fast = alpha.route("/fast", Page())
+
+    def hold(snapshot: PageSnapshot) -> dict[str, Any]:
+        if snapshot.url == fast:
+            time.sleep(0.6)
+        return {}
+
+    with answering_from_its_own_thread(delay=0.05) as late:
+        slow = replace(settings, run_deadline=0.3, total_timeout=5.0, first_byte_timeout=5.0)
+        results = await run([fast, late], slow, page_hook=hold)
+    assert (results[fast].status, results[late].status, results[late].reason) == (
+        Status.OK, Status.OK, "http_200")
+
 
 # ---- skips, remaps, hooks, validators -------------------------------------------------------
 
