@@ -1,7 +1,8 @@
 """The HTTP adapter: one client per run (the wire client of `wire.py`, or aiohttp's session
-when the config asks for it, and for answers llhttp refuses), the private-address guard on the
-resolved address of every hop, bounded reads and decompression, redirects followed one hop at
-a time, and aiohttp/OS exceptions translated into `Failure` values at this boundary.
+of `session.py` when the config asks for it, and for answers llhttp refuses), the
+private-address guard on the resolved address of every hop, bounded reads and
+decompression, redirects followed one hop at a time, and the clients' exceptions translated
+into `Failure` values at this boundary.
 
 Nothing here decides a verdict: `observe` returns what was seen, `classify` judges it.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import ipaddress
 import re
 import socket
 import ssl
@@ -21,17 +21,19 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import aiohttp
 import brotli
-from aiohttp.abc import AbstractResolver, ResolveResult
+from multidict import CIMultiDictProxy
 from yarl import URL
 
+from bot.check.client_errors import BodyCutShort, ConnectFailed, NameNotResolved, TlsFailed
 from bot.check.client_redirect import client_redirect
+from bot.check.cookies import Cookies
 from bot.check.observation import Exchange, Failure, Observation
+from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
-from bot.check.wire import ParseRefused, Wire, WireResponse
+from bot.check.wire import ParseRefused, Wire
 from bot.model import Hop, Via
 from bot.urls import (
     InvalidURL,
@@ -66,94 +68,49 @@ SHOWN_HEADERS: tuple[str, ...] = (
     "x-vercel-mitigated", "set-cookie", "etag", "last-modified",
 )
 
-# RFC 6761 names that resolve nowhere; answered here without asking any resolver.
-NEVER_RESOLVES = ("invalid",)
-
 _NXDOMAIN_CODES = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
+if TYPE_CHECKING:
+    from bot.check.session import Session
 
-class AddressRefused(OSError):
-    """A host whose every address is loopback, private, link-local, multicast or reserved."""
+
+class Response(Protocol):
+    """An answer as a client hands it over: its head, and its body read in pieces."""
+
+    status: int
+    headers: CIMultiDictProxy[str]
+    charset: str | None
+
+    async def read(self, limit: int, until: float) -> bytes: ...
+    def at_eof(self) -> bool: ...
+    def close(self) -> None: ...
 
 
 def _clip(text: str) -> str:
     return text if len(text) <= DETAIL_MAX else text[: DETAIL_MAX - 1] + "…"
 
 
-# ---- the private-address guard -------------------------------------------------------------
-
-
-def address_allowed(address: str, settings: CheckSettings) -> bool:
-    """True when `address` is public, or private addresses are allowed, or it is trusted."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if settings.allow_private or any(ip in network for network in settings.trusted_networks):
-        return True
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
-
-
-class GuardedResolver(AbstractResolver):
-    """Resolves once and returns only allowed addresses; aiohttp then connects to exactly those,
-    so a name cannot be judged on one answer and connected on another (no DNS rebinding)."""
-
-    def __init__(self, settings: CheckSettings) -> None:
-        self._settings = settings
-        self._system = aiohttp.ThreadedResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        name = host.rstrip(".").lower()
-        if name.rsplit(".", 1)[-1] in NEVER_RESOLVES:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        static = self._settings.resolve.get(name)
-        answers = _static(host, port, static) if static else await self._system.resolve(
-            host, port, family
-        )
-        allowed = [answer for answer in answers if address_allowed(answer["host"], self._settings)]
-        if not allowed:
-            refused = ", ".join(sorted({answer["host"] for answer in answers}))
-            raise AddressRefused(f"{name} resolves only to non-public addresses ({refused})")
-        return allowed
-
-    async def close(self) -> None:
-        await self._system.close()
-
-
-def _static(host: str, port: int, addresses: tuple[str, ...]) -> list[ResolveResult]:
-    return [
-        ResolveResult(
-            hostname=host, host=address, port=port, proto=0, flags=socket.AI_NUMERICHOST,
-            family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-        )
-        for address in addresses
-    ]
-
-
 # ---- exception translation -----------------------------------------------------------------
 
 
 def translate(exc: BaseException) -> tuple[Failure, str]:
-    """The `Failure` an aiohttp/OS exception means, and a short detail for `explain`."""
+    """The `Failure` a client's or the OS's exception means, and a short detail for
+    `explain`."""
     detail = _clip(f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+    if isinstance(exc, NameNotResolved):
         if isinstance(exc.os_error, AddressRefused):
             return Failure.PRIVATE_ADDRESS, _clip(str(exc.os_error))
         return _dns_failure(exc.os_error), detail
-    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
+    if isinstance(exc, (TlsFailed, ssl.SSLError)):
         return Failure.TLS, detail
     if isinstance(exc, TimeoutError):
         return Failure.TIMEOUT, detail
-    if isinstance(exc, aiohttp.ClientConnectorError):
+    if isinstance(exc, ConnectFailed):
         refused = isinstance(exc.os_error, ConnectionRefusedError)
         return (Failure.CONNECTION_REFUSED if refused else Failure.CONNECTION_RESET), detail
-    if isinstance(exc, (aiohttp.ClientResponseError, aiohttp.InvalidURL, ValueError)):
+    if isinstance(exc, ValueError):  # BadAnswer, an unusable URL
         return Failure.INVALID_RESPONSE, detail
-    return Failure.CONNECTION_RESET, detail  # disconnects, resets, payload errors, OSError
+    return Failure.CONNECTION_RESET, detail  # disconnects, resets, cut bodies, OSError
 
 
 def _dns_failure(error: OSError) -> Failure:
@@ -162,9 +119,8 @@ def _dns_failure(error: OSError) -> Failure:
     return Failure.DNS_TEMPORARY
 
 
-TRANSLATED: tuple[type[BaseException], ...] = (
-    aiohttp.ClientError, OSError, TimeoutError, ValueError,
-)
+# Every client error is one of these (`client_errors`); `translate` reads them all.
+TRANSLATED: tuple[type[BaseException], ...] = (OSError, TimeoutError, ValueError)
 
 
 # ---- bounded decompression -----------------------------------------------------------------
@@ -261,12 +217,33 @@ def _ms(start: float) -> int:
     return int((time.monotonic() - start) * 1000)
 
 
+class LazySession:
+    """aiohttp's session (`bot.check.session`), imported and opened at the first request
+    that needs it: most runs never do."""
+
+    def __init__(self, settings: CheckSettings, resolver: GuardedResolver,
+                 default_headers: Mapping[str, str], cookies: Cookies) -> None:
+        self._arguments = (settings, resolver, default_headers, cookies)
+        self._session: Session | None = None
+
+    def get(self) -> Session:
+        if self._session is None:
+            from bot.check.session import Session
+
+            self._session = Session(*self._arguments)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
 class HttpClient:
     """The run's client (the wire client, with aiohttp's session behind it), with the
     settings that bound every request."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, settings: CheckSettings, wire: Wire | None = None
+        self, session: LazySession, settings: CheckSettings, wire: Wire | None = None
     ) -> None:
         self._session = session
         self._settings = settings
@@ -299,7 +276,7 @@ class HttpClient:
         return done, answer
 
     def _refused_literal(self, target: URL) -> str:
-        # aiohttp skips the resolver for IP literals, so the guard judges them here; the
+        # Neither client asks the resolver about an IP literal, so the guard judges them here; the
         # verdict on a host never changes within a run, and parsing addresses is not free.
         host = target.raw_host or ""
         verdict = self._literal_verdicts.get(host)
@@ -317,22 +294,19 @@ class HttpClient:
             headers = {**self._settings.headers_for(target.host or ""), **headers}
         # One time limit for the whole request: connecting, the answer's head, the body prefix.
         deadline = asyncio.get_running_loop().time() + self._settings.total_timeout
-        response: aiohttp.ClientResponse | WireResponse | None = None
+        response: Response | None = None
         if self._wire is not None:
             with contextlib.suppress(ParseRefused):  # aiohttp's parser judges what llhttp refused
                 response = await self._wire.request(method, target, headers, deadline)
         if response is None:
-            async with asyncio.timeout_at(deadline):
-                response = await self._session.request(
-                    method, target, headers=headers, allow_redirects=False
-                )
+            response = await self._session.get().request(method, target, headers, deadline)
         try:
             return await self._answer(method, response, deadline)
         finally:
             response.close()  # an unread remainder is dropped with its connection
 
     async def _answer(
-        self, method: str, response: aiohttp.ClientResponse | WireResponse, deadline: float
+        self, method: str, response: Response, deadline: float
     ) -> Answer:
         # The response's own read-only view: it outlives `close()`, so no copy is needed.
         headers = response.headers
@@ -344,7 +318,7 @@ class HttpClient:
         return await self._read_body(response, answer, until)
 
     async def _read_body(
-        self, response: aiohttp.ClientResponse | WireResponse, answer: Answer, until: float
+        self, response: Response, answer: Answer, until: float
     ) -> Answer:
         decoder = decoder_for(response.headers.get("content-encoding", ""))
         if decoder is None:
@@ -353,19 +327,19 @@ class HttpClient:
         body, read, note = bytearray(), 0, ""
         try:
             while read < raw_budget and len(body) < keep:
-                chunk = await _read_chunk(response, min(CHUNK, raw_budget - read), until)
+                chunk = await response.read(min(CHUNK, raw_budget - read), until)
                 if not chunk:
                     return _whole(answer, body, read)
                 read += len(chunk)
                 body += decoder.feed(chunk, keep - len(body))
-                if response.content.at_eof() and read < raw_budget and len(body) < keep:
+                if response.at_eof() and read < raw_budget and len(body) < keep:
                     return _whole(answer, body, read)  # what the next read would say: b""
         except TimeoutError:
             # The status is known: a slow body is kept as far as it came, not called a timeout.
             note = "body read stopped at the time limit"
         except (zlib.error, brotli.error) as exc:
             note = _clip(f"body could not be decompressed: {exc}")
-        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+        except (BodyCutShort, ConnectionError) as exc:  # a reset, a disconnect
             note = _clip(f"body cut short: {type(exc).__name__}")
         return replace(answer, body=bytes(body), bytes_read=read, truncated=True, note=note)
 
@@ -410,15 +384,6 @@ class HttpClient:
         return [*first, exchange], answer
 
 
-async def _read_chunk(
-    response: aiohttp.ClientResponse | WireResponse, size: int, until: float
-) -> bytes:
-    if isinstance(response, WireResponse):
-        return await response.read(size, until)  # the wire keeps its own time limits
-    async with asyncio.timeout_at(until):
-        return await response.content.read(size)
-
-
 def conditional_headers(validators: tuple[str | None, str | None] | None) -> dict[str, str]:
     etag, last_modified = validators or (None, None)
     headers = {}
@@ -453,7 +418,7 @@ def _request_url(url: str) -> URL:
     """The URL to send, normalised: userinfo stripped (never sent), fragment dropped."""
     normal, problem = checked_url(url)
     if problem is not None:
-        raise aiohttp.InvalidURL(f"{url}: {problem}")
+        raise InvalidURL(f"{url}: {problem}")
     return URL(normal, encoded=True)
 
 
@@ -570,31 +535,19 @@ def session_headers(settings: CheckSettings) -> dict[str, str]:
 
 @asynccontextmanager
 async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
-    """The run's one session: connection limits, the guarded resolver, no credentials."""
+    """The run's client: the guarded resolver, one cookie jar, no credentials."""
     resolver = GuardedResolver(settings)
-    connector = aiohttp.TCPConnector(
-        limit=settings.concurrency, limit_per_host=0, resolver=resolver,
-        ttl_dns_cache=300, enable_cleanup_closed=True,
-    )
-    timeout = aiohttp.ClientTimeout(
-        total=None, connect=settings.connect_timeout, sock_connect=settings.connect_timeout,
-        sock_read=settings.first_byte_timeout,
-    )
-    jar = aiohttp.CookieJar(unsafe=True)
     headers = session_headers(settings)
-    async with aiohttp.ClientSession(
-        connector=connector, timeout=timeout, headers=headers,
-        auto_decompress=False, trust_env=False,  # no proxy or .netrc credentials from env
-        cookie_jar=jar, max_line_size=settings.max_header_bytes,
-        max_field_size=settings.max_header_bytes,
-    ) as session:
-        if settings.http_client is HttpClientKind.AIOHTTP:
-            yield HttpClient(session, settings)
-            return
-        # The same resolver and cookie jar: a cookie set on a hop read by either client is
-        # sent by both, and the guard judges every address once.
-        wire = Wire(settings, resolver, jar, headers)
-        try:
-            yield HttpClient(session, settings, wire)
-        finally:
+    # The same resolver and cookie jar for both clients: a cookie set on a hop read by either
+    # is sent by both, and the guard judges every address once.
+    cookies = Cookies()
+    session = LazySession(settings, resolver, headers, cookies)
+    wire = None
+    if settings.http_client is not HttpClientKind.AIOHTTP:
+        wire = Wire(settings, resolver, cookies, headers)
+    try:
+        yield HttpClient(session, settings, wire)
+    finally:
+        if wire is not None:
             await wire.close()
+        await session.close()

@@ -6,9 +6,10 @@ its request path alone spent 1.9 s of CPU, more than everything else a check doe
 client sends and parses the same bytes in a fraction of that (benchmarks/README.md). It
 keeps aiohttp's behaviour where a verdict could tell them apart: the same guarded resolver,
 happy-eyeballs connect (aiohappyeyeballs), TLS context, cookie jar, lenient parsing flags,
-one retry of a request whose connection dropped before an answer, and aiohttp's own
-exception types, so `translate` reads a failure the same way from either client. An answer
-llhttp refuses raises `ParseRefused`, and the caller asks aiohttp instead.
+and one retry of a request whose connection dropped before an answer; its failures are the
+exceptions of `client_errors`, which the aiohttp session raises too. An answer llhttp
+refuses raises `ParseRefused`, and the caller asks aiohttp instead. Nothing here imports
+aiohttp: a run this client serves whole never loads it.
 """
 
 from __future__ import annotations
@@ -21,17 +22,23 @@ import ssl
 import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohappyeyeballs
-import aiohttp
 import httptools
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.client_reqrep import ConnectionKey
-from aiohttp.helpers import parse_content_type
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from bot.check.client_errors import (
+    BadAnswer,
+    BodyCutShort,
+    ConnectFailed,
+    Disconnected,
+    NameNotResolved,
+    TlsFailed,
+)
+from bot.check.cookies import Cookies
+from bot.check.resolver import GuardedResolver, Resolved
 from bot.check.settings import CheckSettings
 from bot.urls import literal_ip
 
@@ -54,6 +61,15 @@ class ParseRefused(Exception):
     """llhttp refused the answer's head; aiohttp's parser may still read it."""
 
 
+class Origin(NamedTuple):
+    """Where a connection goes: connections are pooled, and kept, per origin."""
+
+    host: str  # as the URL spells it (an IPv6 literal without brackets)
+    port: int | None
+    is_ssl: bool
+    server_hostname: str  # the name TLS checks the certificate against
+
+
 def _tls_context() -> ssl.SSLContext:
     # What aiohttp's connector uses for a verified connection.
     context = ssl.create_default_context()
@@ -64,7 +80,7 @@ def _tls_context() -> ssl.SSLContext:
 class _Connection(asyncio.Protocol):
     """One socket to one origin; it carries one `WireResponse` at a time."""
 
-    def __init__(self, key: ConnectionKey, max_header_bytes: int) -> None:
+    def __init__(self, key: Origin, max_header_bytes: int) -> None:
         self.key = key
         self.transport: asyncio.Transport | None = None
         self.idle_since = 0.0
@@ -103,8 +119,7 @@ class _Connection(asyncio.Protocol):
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            response.fail(aiohttp.ClientResponseError(
-                response.request_info, (), message="unexpected protocol upgrade"))
+            response.fail(BadAnswer("unexpected protocol upgrade"))
             self.close()
         except httptools.HttpParserError as exc:
             response.refused(exc)
@@ -145,12 +160,9 @@ class WireResponse:
     """An answer as it arrives: the head, then the body through `read`, as aiohttp's
     `ClientResponse.content` offers it (de-chunked, not decompressed)."""
 
-    def __init__(self, connection: _Connection, pool: Wire, method: str, url: URL,
-                 read_timeout: float) -> None:
+    def __init__(self, connection: _Connection, pool: Wire, read_timeout: float) -> None:
         self._connection = connection
         self._pool = pool
-        self._method = method
-        self._url = url
         self._read_timeout = read_timeout
         self._raw_headers: list[tuple[str, str]] = []
         self._chunks: deque[bytes] = deque()
@@ -167,24 +179,14 @@ class WireResponse:
         self.wait_until = math.inf
         self._closed = False
 
-    @property
-    def content(self) -> WireResponse:
-        return self  # the body stream is this object, as `response.content` is in aiohttp
-
-    @property
-    def request_info(self) -> aiohttp.RequestInfo:
-        return aiohttp.RequestInfo(self._url, self._method, CIMultiDictProxy(CIMultiDict()),
-                                   self._url)
-
     # ---- fed by the connection ---------------------------------------------------------
 
     def header(self, name: bytes, value: bytes, limit: int) -> None:
         if len(name) > limit or len(value) > limit:  # aiohttp's max_field_size, per field
-            raise aiohttp.ClientResponseError(  # ends feed_data; reported as aiohttp does
-                self.request_info, (), message=f"Got more than {limit} bytes in a header")
+            # Ends feed_data; the message is aiohttp's.
+            raise BadAnswer(f"Got more than {limit} bytes in a header")
         if len(self._raw_headers) >= MAX_HEADERS:
-            raise aiohttp.ClientResponseError(
-                self.request_info, (), message=f"More than {MAX_HEADERS} headers")
+            raise BadAnswer(f"More than {MAX_HEADERS} headers")
         self._raw_headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def head_complete(self, status: int, keep_alive: bool) -> None:
@@ -217,17 +219,17 @@ class WireResponse:
         if self.head_done and not _length_known(self.headers):
             self.complete = True  # a body that ends with its connection ended well
         elif self.head_done:
-            self._error = aiohttp.ClientPayloadError("Response payload is not completed")
+            self._error = BodyCutShort()
         else:
-            self._error = aiohttp.ServerDisconnectedError()
+            self._error = Disconnected()
         self._wake()
 
     def refused(self, exc: httptools.HttpParserError) -> None:
         cause = exc.__context__
-        if isinstance(cause, aiohttp.ClientResponseError):
+        if isinstance(cause, BadAnswer):
             self.fail(cause)  # our own limit, raised from a callback
         elif self.head_done:
-            self.fail(aiohttp.ClientPayloadError(f"Response payload is not completed: {exc}"))
+            self.fail(BodyCutShort(f"Response payload is not completed: {exc}"))
         else:
             self.fail(ParseRefused(str(exc)))
 
@@ -315,27 +317,34 @@ def _length_known(headers: Mapping[str, str]) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _charset(content_type: str) -> str | None:
-    # aiohttp's ClientResponse.charset, through the same (slow, email-based) parser; a run
-    # sees a handful of distinct Content-Types, so each is parsed once.
-    return parse_content_type(content_type)[1].get("charset")
+    # aiohttp's ClientResponse.charset, through the same (slow, email-based) parser that
+    # aiohttp's parse_content_type uses; a run sees a handful of distinct Content-Types, so
+    # each is parsed once, and the email package is imported at the first.
+    from email.message import EmailMessage
+    from email.parser import HeaderParser
+    from email.policy import HTTP
+
+    message = HeaderParser(EmailMessage, policy=HTTP).parsestr(f"Content-Type: {content_type}")
+    params = dict(message.get_params(())[1:])  # the first is the type itself
+    charset = params.get("charset")
+    return charset if isinstance(charset, str) else None
 
 
 class Wire:
     """Connections pooled per origin, at most `concurrency` of them idle at once."""
 
-    def __init__(self, settings: CheckSettings, resolver: AbstractResolver,
-                 cookie_jar: aiohttp.CookieJar, default_headers: Mapping[str, str],
-                 tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, settings: CheckSettings, resolver: GuardedResolver, cookies: Cookies,
+                 default_headers: Mapping[str, str], tls: ssl.SSLContext | None = None) -> None:
         self._settings = settings
         self._resolver = resolver
-        self._jar = cookie_jar
+        self._cookies = cookies
         self._defaults = CIMultiDict(default_headers)
         self._default_block = _header_block(self._defaults).encode("utf-8")
         self._tls = tls  # None: aiohttp's verified context, built at the first https connection
-        self._idle: dict[ConnectionKey, list[_Connection]] = {}
+        self._idle: dict[Origin, list[_Connection]] = {}
         self._idle_order: OrderedDict[int, _Connection] = OrderedDict()
-        self._addresses: dict[tuple[str, int], tuple[float, list[ResolveResult]]] = {}
-        self._resolving: dict[tuple[str, int], asyncio.Future[list[ResolveResult]]] = {}
+        self._addresses: dict[tuple[str, int], tuple[float, list[Resolved]]] = {}
+        self._resolving: dict[tuple[str, int], asyncio.Future[list[Resolved]]] = {}
         self._closing = False
         self._waiting: set[WireResponse] = set()
         self._sweeper: asyncio.TimerHandle | None = None
@@ -349,14 +358,13 @@ class Wire:
         head = self._head_bytes(method, url, headers)
         for attempt in (1, 2):
             connection = self._take(key) or await self._connect(key, deadline)
-            response = WireResponse(connection, self, method, url,
-                                    self._settings.first_byte_timeout)
+            response = WireResponse(connection, self, self._settings.first_byte_timeout)
             connection.carry(response)
             assert connection.transport is not None
             connection.transport.write(head)
             try:
                 await response.head(deadline)
-            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+            except Disconnected:
                 connection.close()
                 if attempt == 2 or response.got_bytes:
                     raise
@@ -365,24 +373,24 @@ class Wire:
                 connection.close()
                 raise
             if "set-cookie" in response.headers:
-                self._jar.update_cookies_from_headers(response.headers.getall("set-cookie"), url)
+                self._cookies.remember(str(url), response.headers.getall("set-cookie"))
             return response
         raise AssertionError("unreachable")
 
     def _head_bytes(self, method: str, url: URL, headers: Mapping[str, str]) -> bytes:
-        cookies = self._jar.filter_cookies(url) if len(self._jar) else None
+        cookie = self._cookies.header_for(str(url)) if self._cookies else None
         start = f"{method} {url.raw_path_qs or '/'} HTTP/1.1\r\nHost: {_host_header(url)}\r\n"
-        if not headers and not cookies:  # the usual request: the defaults, written once
+        if not headers and not cookie:  # the usual request: the defaults, written once
             return start.encode("utf-8") + self._default_block
         sent = self._defaults.copy()
         sent.update(headers)
-        if cookies:
-            sent["Cookie"] = cookies.output(header="", sep=";").strip()
+        if cookie:
+            sent["Cookie"] = cookie
         return (start + _header_block(sent)).encode("utf-8")
 
     # ---- the pool ----------------------------------------------------------------------
 
-    def _take(self, key: ConnectionKey) -> _Connection | None:
+    def _take(self, key: Origin) -> _Connection | None:
         idle = self._idle.get(key)
         stale_before = time.monotonic() - KEEPALIVE_S
         while idle:
@@ -435,9 +443,9 @@ class Wire:
 
     # ---- connecting --------------------------------------------------------------------
 
-    async def _connect(self, key: ConnectionKey, deadline: float) -> _Connection:
+    async def _connect(self, key: Origin, deadline: float) -> _Connection:
         """A new connection, resolved and opened within the connect time limit; failures as
-        aiohttp's connector raises them."""
+        aiohttp's connector reports them."""
         now = asyncio.get_running_loop().time()
         connect_by = min(deadline, now + self._settings.connect_timeout)
         try:
@@ -445,13 +453,12 @@ class Wire:
                 try:
                     addresses = await self._resolve(key)
                 except OSError as exc:
-                    raise aiohttp.ClientConnectorDNSError(key, exc) from exc
+                    raise NameNotResolved(key.host, key.port, key.is_ssl, exc) from exc
                 return await self._open(key, addresses)
         except TimeoutError as exc:
-            raise aiohttp.ConnectionTimeoutError(
-                f"Connection timeout to host {key.host}") from exc
+            raise TimeoutError(f"Connection timeout to host {key.host}") from exc
 
-    async def _open(self, key: ConnectionKey, addresses: list[ResolveResult]) -> _Connection:
+    async def _open(self, key: Origin, addresses: list[Resolved]) -> _Connection:
         loop = asyncio.get_running_loop()
         connection = _Connection(key, self._settings.max_header_bytes)
         tls: dict[str, Any] = {}
@@ -465,21 +472,19 @@ class Wire:
                 loop=loop,
             )
             await loop.create_connection(lambda: connection, sock=sock, **tls)
-        except ssl.CertificateError as exc:
-            raise aiohttp.ClientConnectorCertificateError(key, exc) from exc
-        except ssl.SSLError as exc:
-            raise aiohttp.ClientConnectorSSLError(key, exc) from exc
+        except (ssl.CertificateError, ssl.SSLError) as exc:
+            raise TlsFailed(key.host, key.port, key.is_ssl, exc) from exc
         except OSError as exc:
-            raise aiohttp.ClientConnectorError(key, exc) from exc
+            raise ConnectFailed(key.host, key.port, key.is_ssl, exc) from exc
         return connection
 
-    async def _resolve(self, key: ConnectionKey) -> list[ResolveResult]:
+    async def _resolve(self, key: Origin) -> list[Resolved]:
         host, port = key.host, key.port or 0
         address = literal_ip(host)
         if address is not None:
             family = socket.AF_INET6 if ":" in address else socket.AF_INET
-            return [ResolveResult(hostname=host, host=address, port=port, proto=0,
-                                  flags=socket.AI_NUMERICHOST, family=family)]
+            return [Resolved(hostname=host, host=address, port=port, proto=0,
+                             flags=socket.AI_NUMERICHOST, family=family)]
         cache_key = (host, port)
         cached = self._addresses.get(cache_key)
         if cached is not None and cached[0] > time.monotonic():
@@ -487,7 +492,7 @@ class Wire:
         pending = self._resolving.get(cache_key)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[list[ResolveResult]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[Resolved]] = asyncio.get_running_loop().create_future()
         self._resolving[cache_key] = future
         try:
             found = await self._resolver.resolve(host, port, family=socket.AF_UNSPEC)
@@ -521,15 +526,15 @@ def _host_header(url: URL) -> str:
     return host
 
 
-def _key(url: URL) -> ConnectionKey:
+def _key(url: URL) -> Origin:
     host = url.raw_host or ""
     is_ssl = url.scheme == "https"
     port = url.port or DEFAULT_PORTS.get(url.scheme)
     # TLS checks the name, or for an address literal the address, as aiohttp asks it to.
-    return ConnectionKey(host, port, is_ssl, True, None, None, None, host.strip("[]").rstrip("."))
+    return Origin(host, port, is_ssl, host.strip("[]").rstrip("."))
 
 
-def _addr_infos(addresses: list[ResolveResult]) -> list[aiohappyeyeballs.AddrInfoType]:
+def _addr_infos(addresses: list[Resolved]) -> list[aiohappyeyeballs.AddrInfoType]:
     infos: list[aiohappyeyeballs.AddrInfoType] = []
     for found in addresses:
         host, port = found["host"], found["port"]

@@ -19,8 +19,10 @@ from types import SimpleNamespace
 
 import aiohttp
 
-from bot.check.http import GuardedResolver, session_headers
+from bot.check.http import session_headers
 from bot.check.observation import Exchange
+from bot.check.resolver import GuardedResolver
+from bot.check.session import AiohttpResolver
 from bot.check.settings import CheckSettings
 from bot.freshness.providers import Provider, build_providers
 from bot.freshness.providers.interface import ProviderResult
@@ -118,7 +120,7 @@ async def provider_session(settings: CheckSettings) -> AsyncIterator[aiohttp.Cli
     """A session like the check's: the guarded resolver, its timeouts, no credentials from the
     environment; every request is logged."""
     connector = aiohttp.TCPConnector(limit=settings.concurrency,
-                                     resolver=GuardedResolver(settings))
+                                     resolver=AiohttpResolver(GuardedResolver(settings)))
     timeout = aiohttp.ClientTimeout(total=settings.total_timeout,
                                     connect=settings.connect_timeout,
                                     sock_read=settings.first_byte_timeout)

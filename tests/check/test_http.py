@@ -12,16 +12,20 @@ import pytest
 from aiohttp import web
 from aiohttp.client_reqrep import ConnectionKey
 
-from bot.check.http import (
-    AddressRefused,
-    GuardedResolver,
-    HttpClient,
-    address_allowed,
-    open_client,
-    translate,
+from bot.check.client_errors import (
+    BadAnswer,
+    BodyCutShort,
+    ConnectFailed,
+    Disconnected,
+    NameNotResolved,
+    TlsFailed,
 )
+from bot.check.http import HttpClient, open_client, translate
 from bot.check.observation import Failure
+from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
+from bot.check.session import client_error
 from bot.check.settings import CheckSettings, DomainRule, RequestMethod
+from bot.urls import InvalidURL
 from tests.simweb import (
     Drip,
     Encoded,
@@ -366,6 +370,38 @@ async def test_flaky_answers_are_reported_as_they_come(alpha: SimHost, client: H
 
 # ---- exception translation, table-driven (real exception objects, nothing patched) ---------
 
+_HOST = ("example.org", 443, True)
+
+
+@pytest.mark.parametrize(
+    ("exc", "failure"),
+    [
+        (NameNotResolved(*_HOST, socket.gaierror(socket.EAI_NONAME, "unknown")),
+         Failure.DNS_NXDOMAIN),
+        (NameNotResolved(*_HOST, socket.gaierror(socket.EAI_AGAIN, "try again")),
+         Failure.DNS_TEMPORARY),
+        (NameNotResolved(*_HOST, AddressRefused("x resolves to 10.0.0.1")),
+         Failure.PRIVATE_ADDRESS),
+        (ConnectFailed(*_HOST, ConnectionRefusedError(111, "refused")),
+         Failure.CONNECTION_REFUSED),
+        (ConnectFailed(*_HOST, OSError(101, "Network is unreachable")),
+         Failure.CONNECTION_RESET),
+        (TlsFailed(*_HOST, ssl.SSLCertVerificationError("bad")), Failure.TLS),
+        (ssl.SSLError("handshake"), Failure.TLS),
+        (TimeoutError("Connection timeout to host example.org"), Failure.TIMEOUT),
+        (Disconnected(), Failure.CONNECTION_RESET),
+        (BodyCutShort(), Failure.CONNECTION_RESET),
+        (ConnectionResetError(104, "reset"), Failure.CONNECTION_RESET),
+        (BadAnswer("More than 128 headers"), Failure.INVALID_RESPONSE),
+        (InvalidURL("http://: no host"), Failure.INVALID_RESPONSE),
+    ],
+)
+def test_translate(exc: BaseException, failure: Failure) -> None:
+    got, detail = translate(exc)
+    assert got is failure
+    assert len(detail) <= 200
+
+
 _KEY = ConnectionKey("example.org", 443, True, True, None, None, None, None)
 
 
@@ -384,20 +420,22 @@ _KEY = ConnectionKey("example.org", 443, True, True, None, None, None, None)
          Failure.CONNECTION_RESET),
         (aiohttp.ClientConnectorCertificateError(_KEY, ssl.SSLCertVerificationError("bad")),
          Failure.TLS),
-        (ssl.SSLError("handshake"), Failure.TLS),
+        (aiohttp.ClientConnectorSSLError(_KEY, ssl.SSLError("handshake")), Failure.TLS),
         (aiohttp.ServerTimeoutError("read timeout"), Failure.TIMEOUT),
         (aiohttp.ConnectionTimeoutError("connect timeout"), Failure.TIMEOUT),
-        (TimeoutError(), Failure.TIMEOUT),
         (aiohttp.ServerDisconnectedError(), Failure.CONNECTION_RESET),
         (aiohttp.ClientOSError(104, "Connection reset by peer"), Failure.CONNECTION_RESET),
-        (ConnectionResetError(104, "reset"), Failure.CONNECTION_RESET),
+        (aiohttp.ClientPayloadError("Response payload is not completed"),
+         Failure.CONNECTION_RESET),
         (aiohttp.InvalidURL("http://"), Failure.INVALID_RESPONSE),
     ],
 )
-def test_translate(exc: BaseException, failure: Failure) -> None:
-    got, detail = translate(exc)
-    assert got is failure
-    assert len(detail) <= 200
+def test_the_sessions_exceptions_read_as_the_wires(exc: aiohttp.ClientError,
+                                                   failure: Failure) -> None:
+    # The aiohttp session turns its exceptions into the client's own at its boundary.
+    own = client_error(exc, tls=True)
+    assert not isinstance(own, aiohttp.ClientError) or isinstance(own, TimeoutError)
+    assert translate(own)[0] is failure
 
 
 async def test_a_refused_literal_stays_refused_on_every_request(

@@ -6,18 +6,22 @@ tests/check, which runs every checker test through both clients."""
 from __future__ import annotations
 
 import asyncio
+import json
 import ssl
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot.check import wire as wire_module
-from bot.check.http import GuardedResolver, HttpClient, open_client, session_headers
+from bot.check.cookies import Cookies
+from bot.check.http import HttpClient, LazySession, open_client, session_headers
+from bot.check.resolver import GuardedResolver
 from bot.check.settings import CheckSettings, HttpClientKind
 from bot.check.wire import Wire
 from tests.check.conftest import FAST
@@ -206,6 +210,88 @@ async def test_a_set_cookie_is_sent_back_on_the_next_request(scripted: list[Scri
     assert b"\r\nCookie: session=abc\r\n" in server.heads[1]
 
 
+async def test_a_cookie_goes_back_only_to_its_own_site_path_and_scheme(
+    scripted: list[Scripted],
+) -> None:
+    setter = await serve(scripted, ok(PAGE, b"Set-Cookie: a=1; Path=/docs",
+                                      b"Set-Cookie: s=2; Path=/; Secure"), ok())
+    other = await serve(scripted, ok())
+    async with open_client(WIRE) as client:
+        for url in (setter.url("/docs/set"), setter.url("/docs/again"), setter.url("/blog"),
+                    other.url("/docs/set")):
+            await client.observe(url)
+    assert b"\r\nCookie: a=1\r\n" in setter.heads[1]  # Secure is never sent over http
+    assert b"cookie" not in setter.heads[2].lower()  # outside its path
+    assert b"cookie" not in other.heads[0].lower()  # another site
+
+
+async def test_the_aiohttp_session_sends_and_keeps_the_runs_cookies(
+    scripted: list[Scripted],
+) -> None:
+    # One jar for both clients: what the wire was given, the session sends, and back.
+    server = await serve(scripted, ok(PAGE, b"Set-Cookie: w=1; Path=/"),
+                         ok(PAGE, b"Set-Cookie: s=2; Path=/"), ok())
+    resolver, cookies, headers = GuardedResolver(WIRE), Cookies(), session_headers(WIRE)
+    session = LazySession(WIRE, resolver, headers, cookies)
+    wire = Wire(WIRE, resolver, cookies, headers)
+    try:
+        through_wire = HttpClient(session, WIRE, wire)
+        through_session = HttpClient(session, WIRE)
+        await through_wire.observe(server.url("/1"))
+        await through_session.observe(server.url("/2"))
+        await through_wire.observe(server.url("/3"))
+    finally:
+        await wire.close()
+        await session.close()
+    cookie_lines = [_header_lines(head).get("cookie") for head in server.heads]
+    assert cookie_lines == [None, "w=1", "w=1; s=2"]
+
+
+_NO_AIOHTTP_RUN = """
+import json, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+cookies = []
+
+class Page(BaseHTTPRequestHandler):
+    def do_GET(self):
+        cookies.append(self.headers.get("Cookie"))
+        body = b"<html><head><title>Hello</title></head><body>hi</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Set-Cookie", "session=abc; Path=/")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+site = f"http://127.0.0.1:{server.server_address[1]}"
+with open("links.md", "w") as links:
+    links.write(f"- [a]({site}/a)\\n- [b]({site}/b)\\n")
+from bot.cli import main
+code = main(["check", "links.md", "--no-progress", "--no-verify", "--allow-private",
+             "--jobs", "1", "--output", "report.json"])
+loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "aiohttp")
+print(json.dumps({"code": code, "aiohttp": loaded, "cookies": cookies}))
+"""
+
+
+def test_a_check_the_wire_serves_whole_never_imports_aiohttp(tmp_path: Path) -> None:
+    # aiohttp's import costs ~0.1 s of CPU before the first request: only a request that
+    # needs its session (the config's choice, an answer llhttp refuses) may load it. The page
+    # sets a cookie and names a charset, so the jar and the charset parser are on the path.
+    done = subprocess.run([sys.executable, "-c", _NO_AIOHTTP_RUN], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=True)
+    ran = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ran == {"code": 0, "aiohttp": [], "cookies": [None, "session=abc"]}, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [link["status"] for link in report["links"]] == ["ok", "ok"]
+
+
 def _header_lines(head: bytes) -> dict[str, str]:
     lines = head.decode("latin-1").split("\r\n")[1:]
     pairs = (line.split(":", 1) for line in lines if ":" in line)
@@ -246,13 +332,14 @@ def certificate(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
 @asynccontextmanager
 async def trusting(client_tls: ssl.SSLContext) -> AsyncIterator[HttpClient]:
     """A wire client whose TLS trusts the test certificate, built as `open_client` builds it."""
-    async with aiohttp.ClientSession() as session:
-        wire = Wire(WIRE, GuardedResolver(WIRE), aiohttp.CookieJar(unsafe=True),
-                    session_headers(WIRE), tls=client_tls)
-        try:
-            yield HttpClient(session, WIRE, wire)
-        finally:
-            await wire.close()
+    resolver, cookies, headers = GuardedResolver(WIRE), Cookies(), session_headers(WIRE)
+    session = LazySession(WIRE, resolver, headers, cookies)
+    wire = Wire(WIRE, resolver, cookies, headers, tls=client_tls)
+    try:
+        yield HttpClient(session, WIRE, wire)
+    finally:
+        await wire.close()
+        await session.close()
 
 
 async def test_answers_over_tls_are_read_and_their_connection_kept(
