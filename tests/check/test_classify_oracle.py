@@ -20,8 +20,6 @@ from bot.check.app_shell import ShellEvidence
 from bot.check.classify import (
     _ANY_STRONG_MARKER,
     _ANY_WHOLE_MARKER,
-    _STRONG_MARKERS,
-    _WHOLE_MARKERS,
     _WORD_CHARS,
     DEFAULT_RULES,
     ClassifyRules,
@@ -32,6 +30,8 @@ from bot.check.classify import (
     _redirect_trouble,
     _redirects,
     _status_table,
+    _strong_markers,
+    _whole_markers,
     classify,
     may_match,
     soft_404_marker,
@@ -220,7 +220,7 @@ def old_marker(text: str, rules: ClassifyRules) -> str | None:
         normal = _old_normal(segment)
         if not normal or not _ANY_WHOLE_MARKER.fullmatch(normal):
             continue
-        for name, pattern in _WHOLE_MARKERS:
+        for name, pattern in _whole_markers():
             if pattern.fullmatch(normal):
                 return name
     return None
@@ -242,7 +242,7 @@ def _old_soft_404(page: OldPage, rules: ClassifyRules) -> Verdict | None:
     normal = _old_normal(text)
     if not may_match(_ANY_STRONG_MARKER, fold(normal)) or not _ANY_STRONG_MARKER.search(normal):
         return None
-    for name, pattern in _STRONG_MARKERS:
+    for name, pattern in _strong_markers():
         if pattern.search(normal):
             detail = f"a short page saying not found ({name}): {text[:120]!r}"
             return Verdict(Status.BROKEN, Reason.SOFT_404, "soft-404:short-body", detail)
