@@ -9,6 +9,7 @@ import sys
 from contextlib import suppress
 from dataclasses import replace
 
+from bot import collector
 from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
@@ -193,7 +194,9 @@ def run(args: argparse.Namespace) -> int:
     if args.reports_dir:
         write_reports(report, args.reports_dir, print, formats)
     else:
-        write_report(renderer(report), args.output)
+        with collector.paused():  # 10,000 links' dicts and strings, no cycle among them
+            text = renderer(report)
+        write_report(text, args.output)
     to_file = bool(args.output or args.reports_dir)
     if to_file and os.environ.get("GITHUB_ACTIONS") == "true":
         # Annotations go to stdout, so only when stdout does not carry the report itself.

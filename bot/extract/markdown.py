@@ -12,7 +12,6 @@ markers inside a URL (``/_next/``, ``?a_b``) cannot split it.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from bot import collector
 from bot.extract import Occurrence, line_of, usable_target
 from bot.extract.html import extract_html
 from bot.extract.markdown_plain import ODD_BREAKS, Run, cut, runs
@@ -162,13 +162,8 @@ def _moved(occurrence: Occurrence, parsed: list[int]) -> Occurrence:
 def _parse(md: MarkdownIt, text: str) -> list[Token]:
     """md.parse(text) with the cyclic garbage collector paused: a long document makes tens
     of thousands of tokens, none of them garbage yet, that it would scan over and over."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return md.parse(text)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def occurrences(md: MarkdownIt, text: str, file: str, base: str | None) -> list[Occurrence]:

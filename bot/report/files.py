@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+from bot import collector
 from bot.errors import InputError
 from bot.fileio import atomic_write_text
 from bot.model import Report
@@ -37,7 +38,8 @@ def write_reports(report: Report, reports_dir: str, echo: Callable[[str], None],
         if renderer is None:
             continue
         try:
-            text = renderer(report)
+            with collector.paused():  # a report's dicts and strings hold no cycle
+                text = renderer(report)
         except Exception as exc:
             if name == "json":
                 raise
