@@ -92,6 +92,8 @@ def _split_port(hostport: str) -> tuple[str, str]:
     return (host, port) if sep else (hostport, "")
 
 
+# A run's URLs share a few hundred hosts: each host is read once (IDNA, IPv4 forms).
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _normal_host(host: str) -> str:
     # As WHATWG orders it: the name to ASCII first (U+00B2 '²' becomes '2'), then a host
     # that ends in a number is read as an IPv4 address.
@@ -278,6 +280,11 @@ def url_problem(url: str) -> str | None:
     scheme, authority, _, _ = split_normal(url)
     if scheme not in HTTP_SCHEMES:
         return f"unsupported scheme {scheme or 'missing'!r}"
+    return _authority_problem(authority)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _authority_problem(authority: str) -> str | None:
     host, port = _split_port(authority)
     if not host or host == "[]":
         return "URL has no host"
