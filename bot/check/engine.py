@@ -211,10 +211,8 @@ class Checker:
             note = Exchange("GET", job.target, detail=f"retry in {wait:.2f} s")
             return Retry(replace(job, attempt=attempt, exchanges=(*exchanges, note),
                                  started=started), wait, observation)
-        return replace(
-            observation, url=job.target, exchanges=exchanges, attempts=attempt,
-            elapsed_ms=int((time.monotonic() - started) * 1000),
-        )
+        return observation.as_attempt(job.target, exchanges, attempt,
+                                      int((time.monotonic() - started) * 1000))
 
     async def observe(self, url: str) -> Observation:
         """Every attempt at `url`, waiting in place between them (for `explain`)."""
