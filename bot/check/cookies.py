@@ -1,9 +1,7 @@
-"""The run's cookie jar: what a page set is sent back to its own site on the next request,
-as a browser would, so that cookie bounces (set a cookie, redirect back) end instead of
-looping. Never anything from the environment, and never one site's cookie to another.
-
-The rules (domain and path matching, expiry, Secure) are the standard library's
-`http.cookiejar`, used by urllib and requests; both HTTP clients share one jar.
+"""The run's cookies: what a page set is sent back to its own site on the next request, as a
+browser would, so that cookie bounces (set a cookie, redirect back) end instead of looping.
+Never anything from the environment, and never one site's cookie to another. Both HTTP
+clients share one `Cookies`; the rules are the standard library's (`cookie_jar.py`).
 """
 
 from __future__ import annotations
@@ -11,52 +9,49 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.urls import host_of
+
 if TYPE_CHECKING:
-    import http.cookiejar
+    from bot.check.cookie_jar import IndexedCookieJar
 
 
-class _SetCookieHeaders:
-    """The part of a response `http.cookiejar` reads: its Set-Cookie headers."""
-
-    def __init__(self, values: Sequence[str]) -> None:
-        self._values = list(values)
-
-    def info(self) -> _SetCookieHeaders:
-        return self
-
-    def get_all(self, name: str, default: list[str]) -> list[str]:
-        return self._values if name.lower() == "set-cookie" else default
+def site_key(host: str) -> str:
+    """What the hosts that may share a cookie have in common. A cookie is only ever set for
+    the host that set it or a parent domain of two labels or more, and sent only to hosts
+    under that domain: they share their last two labels. The one exception is the jar's own:
+    it reads a dotless host as "host.local", so a dotless host may set a cookie for "local",
+    which every host under .local is then sent; all of those share the key "local". A request
+    whose host has no key among the setters' is sent no cookie, and asks the jar nothing."""
+    labels = host.strip(".").split(".")
+    if len(labels) == 1 or labels[-1] == "local":
+        return "local"
+    return ".".join(labels[-2:])
 
 
 class Cookies:
-    """Cookies set during the run, by site."""
+    """Cookies set during the run. The jar is built at the first Set-Cookie: a run whose
+    pages set none never imports urllib's request machinery (~15 ms)."""
 
     def __init__(self) -> None:
-        # Built at the first Set-Cookie: a run whose pages set none never imports urllib's
-        # request machinery (~15 ms).
-        self._jar: http.cookiejar.CookieJar | None = None
-        self._any = False  # asked before every request: the jar's own len() walks it all
+        self._jar: IndexedCookieJar | None = None
+        self._setters: set[str] = set()  # `site_key`s of the hosts that set a cookie
 
     def __bool__(self) -> bool:
-        return self._any
+        return bool(self._setters)
 
     def remember(self, url: str, set_cookie: Sequence[str]) -> None:
         """Keep the cookies of an answer from `url` (its Set-Cookie values)."""
-        import http.cookiejar
-        import urllib.request
+        from bot.check import cookie_jar
 
         if self._jar is None:
-            self._jar = http.cookiejar.CookieJar()
-        self._jar.extract_cookies(_SetCookieHeaders(set_cookie),  # type: ignore[arg-type]
-                                  urllib.request.Request(url))
-        self._any = self._any or len(self._jar) > 0
+            self._jar = cookie_jar.IndexedCookieJar()
+        cookie_jar.remember(self._jar, url, set_cookie)
+        self._setters.add(site_key(host_of(url)))
 
     def header_for(self, url: str) -> str | None:
         """The Cookie header a request to `url` carries, or None."""
-        if self._jar is None or not self._any:
+        if self._jar is None or site_key(host_of(url)) not in self._setters:
             return None
-        import urllib.request
+        from bot.check import cookie_jar
 
-        request = urllib.request.Request(url)
-        self._jar.add_cookie_header(request)
-        return request.get_header("Cookie")
+        return cookie_jar.header_for(self._jar, url)
