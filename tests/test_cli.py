@@ -109,6 +109,22 @@ def test_check_starts_without_the_progress_bar_or_baseline_stacks() -> None:
     assert printed_by(script) == "[]"
 
 
+def test_the_command_runs_with_the_collector_on_and_the_imports_frozen() -> None:
+    # console() pauses the collector for the imports only: a command left without it would
+    # keep every garbage cycle of a long night.
+    script = (
+        "import gc, sys\n"
+        "import bot.cli\n"
+        "def run_command(args):\n"
+        "    print(gc.isenabled(), gc.get_freeze_count() > 0, 'bot.commands.check' in sys.modules)\n"
+        "    return 0\n"
+        "bot.cli.run_command = run_command\n"
+        "sys.argv = ['roadmap-bot', 'check', 'x.md']\n"
+        "bot.cli.console()\n"
+    )
+    assert printed_by(script) == "True True True"
+
+
 def printed_by(script: str) -> str:
     """What `script` prints in a fresh interpreter (nothing imported yet)."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
