@@ -44,6 +44,9 @@ from bot.urls import (
     url_problem,
 )
 
+if TYPE_CHECKING:
+    from bot.check.session import Session
+
 # normalize() is pure but not cheap, and one URL passes planning, the redirect walk and the
 # request; planning a run sees every URL before the first request, so the cache holds a run of
 # 10,000+ links (a few MB at most) or each URL is normalised twice over.
@@ -69,10 +72,6 @@ SHOWN_HEADERS: tuple[str, ...] = (
 )
 
 _NXDOMAIN_CODES = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
-
-if TYPE_CHECKING:
-    from bot.check.session import Session
-
 
 class Response(Protocol):
     """An answer as a client hands it over: its head, and its body read in pieces."""
