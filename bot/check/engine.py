@@ -58,7 +58,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 RETRY_FAILURES = frozenset({Failure.TIMEOUT, Failure.CONNECTION_RESET, Failure.DNS_TEMPORARY})
 # Allocations between two young-generation collections while links are checked (default 700).
-GC_YOUNG_THRESHOLD = 10_000
+# Each collection rescans the requests in flight: at 50,000, all the collections of a
+# 10,000-link run took 29-36 ms against 61-82 ms at 10,000 (gc.callbacks, 3 runs each), with
+# the same peak memory.
+GC_YOUNG_THRESHOLD = 50_000
 
 
 def utc_now() -> datetime:
