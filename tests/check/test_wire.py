@@ -247,6 +247,29 @@ async def test_the_aiohttp_session_sends_and_keeps_the_runs_cookies(
     assert cookie_lines == [None, "w=1", "w=1; s=2"]
 
 
+async def test_a_shorter_time_limit_is_kept_while_a_longer_one_waits(
+    scripted: list[Scripted],
+) -> None:
+    # Limits are enforced by sweeps timed to the earliest one: a body limit of 0.3 s that
+    # starts after a 10 s wait for a head must still run out first.
+    silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.3", 0)
+    head_never = f"http://127.0.0.3:{silent.sockets[0].getsockname()[1]}/"
+    cut = ok(PAGE)[:-10]  # the head and most of the body, then nothing more
+    body_stalls = await serve(scripted, cut)
+    settings = replace(WIRE, first_byte_timeout=10.0, total_timeout=20.0, body_timeout=0.3)
+    try:
+        async with open_client(settings) as client:
+            waiting = asyncio.create_task(client.fetch("GET", head_never))
+            await asyncio.sleep(0.1)  # its 10 s wait is being watched
+            exchange, answer = await client.fetch("GET", body_stalls.url())
+            await asyncio.sleep(0.05)  # a sweep that ended both would have ended it by now
+            assert not waiting.done()
+            waiting.cancel()
+    finally:
+        silent.close()
+    assert answer is not None and answer.note == "body read stopped at the time limit", exchange
+
+
 _NO_AIOHTTP_RUN = """
 import json, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
