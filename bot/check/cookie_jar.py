@@ -13,7 +13,9 @@ standard jar's: tests/check/test_cookies.py holds this jar's Cookie headers to a
 from __future__ import annotations
 
 import http.cookiejar
+import re
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 
@@ -27,10 +29,16 @@ class IndexedCookieJar(http.cookiejar.CookieJar):
         super().__init__()
         self._next_sweep = 0.0
 
+    def may_send_to(self, url: str) -> bool:
+        """False when no cookie is stored under a domain a request to `url` could be sent:
+        asked before every request, so no request object is built for most of them."""
+        stored = self._cookies  # type: ignore[attr-defined]
+        return any(domain in stored for domain in _domains_for(_request_host(url)))
+
     def _cookies_for_request(self, request: urllib.request.Request) -> list[http.cookiejar.Cookie]:
         cookies: list[http.cookiejar.Cookie] = []
         stored = self._cookies  # type: ignore[attr-defined]
-        for domain in _domains_that_could_match(request):
+        for domain in _domains_for(http.cookiejar.request_host(request)):  # type: ignore[attr-defined]
             if domain in stored:
                 cookies.extend(self._cookies_for_domain(domain, request))  # type: ignore[attr-defined]
         return cookies
@@ -42,13 +50,24 @@ class IndexedCookieJar(http.cookiejar.CookieJar):
             super().clear_expired_cookies()
 
 
-def _domains_that_could_match(request: urllib.request.Request) -> Iterator[str]:
+def _request_host(url: str) -> str:
+    """`http.cookiejar.request_host` of a request for `url`, without building the request."""
+    netloc = urllib.parse.urlparse(url)[1]
+    port: re.Pattern[str] = http.cookiejar.cut_port_re  # type: ignore[attr-defined]
+    return port.sub("", netloc, 1).lower()
+
+
+def _domains_for(host: str) -> Iterator[str]:
     # DefaultCookiePolicy.domain_return_ok passes a stored domain only when it, dotted, ends
-    # the request host or its effective name (a dotless host + ".local"), dotted: each such
-    # domain is a run of the host's last labels, stored with or without a leading dot.
+    # the request host or its effective name (a dotless host + ".local", as eff_request_host
+    # has it), dotted: each such domain is a run of the host's last labels, stored with or
+    # without a leading dot.
+    hosts = [host]
+    if "." not in host and not http.cookiejar.IPV4_RE.search(host):  # type: ignore[attr-defined]
+        hosts.append(host + ".local")
     seen: set[str] = set()
-    for host in http.cookiejar.eff_request_host(request):  # type: ignore[attr-defined]
-        labels = host.split(".")
+    for name in hosts:
+        labels = name.split(".")
         for start in range(len(labels)):
             suffix = ".".join(labels[start:])
             for domain in (suffix, "." + suffix):

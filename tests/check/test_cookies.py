@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.check import cookie_jar
-from bot.check.cookies import Cookies, site_key
+from bot.check.cookies import Cookies
 
 HOSTS = ["a.test", "b.a.test", "c.b.a.test", "other.test", "x.co.uk", "y.x.co.uk",
          "localhost", "otherhost", "127.0.0.2", "127.0.0.3", "z.local", "q.z.local"]
@@ -58,9 +58,3 @@ def test_a_parent_domain_cookie_reaches_a_sibling_host_and_no_other_site() -> No
     assert cookies.header_for("https://docs.a.test/x") == "session=1"
     assert cookies.header_for("https://a.test.other.test/x") is None
     assert cookies.header_for("https://nota.test/x") is None
-
-
-def test_hosts_that_may_share_a_cookie_share_a_key() -> None:
-    assert site_key("www.a.test") == site_key("a.test") == site_key("docs.a.test") == "a.test"
-    assert site_key("localhost") == site_key("otherhost") == site_key("z.local") == "local"
-    assert site_key("example.org.") == "example.org"
