@@ -65,7 +65,7 @@ class GuardedResolver:
         if name.rsplit(".", 1)[-1] in NEVER_RESOLVES:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         static = self._settings.resolve.get(name)
-        answers = static_answers(host, port, static) if static else await system_lookup(
+        answers = _static_answers(host, port, static) if static else await _system_lookup(
             host, port, family
         )
         allowed = [answer for answer in answers if address_allowed(answer["host"], self._settings)]
@@ -74,11 +74,8 @@ class GuardedResolver:
             raise AddressRefused(f"{name} resolves only to non-public addresses ({refused})")
         return allowed
 
-    async def close(self) -> None:
-        """Nothing is held between lookups; here for aiohttp's resolver interface."""
 
-
-def static_answers(host: str, port: int, addresses: tuple[str, ...]) -> list[Resolved]:
+def _static_answers(host: str, port: int, addresses: tuple[str, ...]) -> list[Resolved]:
     return [
         Resolved(hostname=host, host=address, port=port, proto=0, flags=socket.AI_NUMERICHOST,
                  family=socket.AF_INET6 if ":" in address else socket.AF_INET)
@@ -86,7 +83,7 @@ def static_answers(host: str, port: int, addresses: tuple[str, ...]) -> list[Res
     ]
 
 
-async def system_lookup(host: str, port: int, family: socket.AddressFamily) -> list[Resolved]:
+async def _system_lookup(host: str, port: int, family: socket.AddressFamily) -> list[Resolved]:
     """The operating system's answer for `host`, as aiohttp's ThreadedResolver reads it."""
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, family=family,

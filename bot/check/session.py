@@ -45,7 +45,7 @@ class AiohttpResolver(AbstractResolver):
         return answers
 
     async def close(self) -> None:
-        await self._guarded.close()
+        """The guarded resolver holds nothing between lookups."""
 
 
 def client_error(exc: aiohttp.ClientError, *, tls: bool = False) -> BaseException:

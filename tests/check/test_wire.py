@@ -102,6 +102,29 @@ async def serve(servers: list[Scripted], *replies: bytes | None, **options: Any)
 WIRE = replace(FAST, http_client=HttpClientKind.WIRE)
 
 
+@asynccontextmanager
+async def both_clients(
+    tls: ssl.SSLContext | None = None,
+) -> AsyncIterator[tuple[HttpClient, HttpClient]]:
+    """The wire client and the aiohttp session alone, sharing one resolver and cookie jar
+    as `open_client` builds them; `tls`: the wire's TLS context (None: the default)."""
+    resolver, cookies, headers = GuardedResolver(WIRE), Cookies(), session_headers(WIRE)
+    session = LazySession(WIRE, resolver, headers, cookies)
+    wire = Wire(WIRE, resolver, cookies, headers, tls=tls)
+    try:
+        yield HttpClient(session, WIRE, wire), HttpClient(session, WIRE)
+    finally:
+        await wire.close()
+        await session.close()
+
+
+@asynccontextmanager
+async def trusting(client_tls: ssl.SSLContext) -> AsyncIterator[HttpClient]:
+    """A wire client whose TLS trusts the test certificate."""
+    async with both_clients(client_tls) as (through_wire, _):
+        yield through_wire
+
+
 async def test_connections_are_kept_and_used_again(scripted: list[Scripted]) -> None:
     server = await serve(scripted, ok())
     async with open_client(WIRE) as client:
@@ -231,18 +254,10 @@ async def test_the_aiohttp_session_sends_and_keeps_the_runs_cookies(
     # One jar for both clients: what the wire was given, the session sends, and back.
     server = await serve(scripted, ok(PAGE, b"Set-Cookie: w=1; Path=/"),
                          ok(PAGE, b"Set-Cookie: s=2; Path=/"), ok())
-    resolver, cookies, headers = GuardedResolver(WIRE), Cookies(), session_headers(WIRE)
-    session = LazySession(WIRE, resolver, headers, cookies)
-    wire = Wire(WIRE, resolver, cookies, headers)
-    try:
-        through_wire = HttpClient(session, WIRE, wire)
-        through_session = HttpClient(session, WIRE)
+    async with both_clients() as (through_wire, through_session):
         await through_wire.observe(server.url("/1"))
         await through_session.observe(server.url("/2"))
         await through_wire.observe(server.url("/3"))
-    finally:
-        await wire.close()
-        await session.close()
     cookie_lines = [_header_lines(head).get("cookie") for head in server.heads]
     assert cookie_lines == [None, "w=1", "w=1; s=2"]
 
@@ -350,19 +365,6 @@ def certificate(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     server.load_cert_chain(cert, key)
     client = ssl.create_default_context(cafile=str(cert))
     return server, client
-
-
-@asynccontextmanager
-async def trusting(client_tls: ssl.SSLContext) -> AsyncIterator[HttpClient]:
-    """A wire client whose TLS trusts the test certificate, built as `open_client` builds it."""
-    resolver, cookies, headers = GuardedResolver(WIRE), Cookies(), session_headers(WIRE)
-    session = LazySession(WIRE, resolver, headers, cookies)
-    wire = Wire(WIRE, resolver, cookies, headers, tls=client_tls)
-    try:
-        yield HttpClient(session, WIRE, wire)
-    finally:
-        await wire.close()
-        await session.close()
 
 
 async def test_answers_over_tls_are_read_and_their_connection_kept(
