@@ -209,6 +209,7 @@ class SimHost:
     request_headers: list[Mapping[str, str]] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    clients: set[Any] = field(default_factory=set)  # the client ends of its connections
 
     @property
     def base(self) -> str:
@@ -238,12 +239,15 @@ class SimHost:
         self.methods.clear()
         self.request_headers.clear()
         self.max_in_flight = 0
+        self.clients.clear()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path_qs if request.path_qs in self.routes else request.path
         self.hits[path] += 1
         self.methods.append((request.method, path))
         self.request_headers.append(dict(request.headers))
+        if request.transport is not None:
+            self.clients.add(request.transport.get_extra_info("peername"))
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:

@@ -169,6 +169,18 @@ async def test_global_limit_is_respected(sim: SimWeb, settings: CheckSettings) -
     assert in_flight["max"] == 5
 
 
+async def test_each_host_keeps_one_connection_when_hosts_outnumber_the_workers(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # Two workers serve six hosts round-robin, so a host's connection waits while the other
+    # five take their turns: it must still be there for the host's next link.
+    hosts = [await web.add_host(f"r{n}") for n in range(6)]
+    urls = [host.route(f"/{k}", Page()) for k in range(4) for host in hosts]
+    results = await run(urls, replace(settings, concurrency=2, per_host=1))
+    assert [result.status for result in results.values()] == [Status.OK] * len(urls)
+    assert [len(host.clients) for host in hosts] == [1] * 6
+
+
 async def test_one_slow_host_does_not_stall_the_others(
     alpha: SimHost, beta: SimHost, settings: CheckSettings
 ) -> None:

@@ -213,15 +213,45 @@ async def test_a_connection_idle_too_long_is_not_used_again(
     assert server.closed_by_client == 1  # the stale one is closed, not left open
 
 
-async def test_idle_connections_are_capped_at_the_concurrency(scripted: list[Scripted]) -> None:
+async def test_idle_connections_are_capped_by_the_open_file_budget(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, second = await serve(scripted, ok()), await serve(scripted, ok())
-    async with open_client(replace(WIRE, concurrency=1)) as client:
+    monkeypatch.setattr(wire_module, "MAX_IDLE", 1)
+    async with open_client(WIRE) as client:
         await client.observe(first.url("/"))
         await client.observe(second.url("/"))  # its idle connection pushes out the first's
         await asyncio.sleep(0.05)
         assert (first.closed_by_client, second.closed_by_client) == (1, 0)
         await client.observe(first.url("/again"))
     assert first.opened == 2
+
+
+async def test_a_stale_idle_connection_is_closed_when_another_is_released(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A host whose links are done is not held open until the run ends.
+    first, second = await serve(scripted, ok()), await serve(scripted, ok())
+    monkeypatch.setattr(wire_module, "KEEPALIVE_S", 0.05)
+    async with open_client(WIRE) as client:
+        await client.observe(first.url("/"))
+        await asyncio.sleep(0.1)
+        await client.observe(second.url("/"))
+        await asyncio.sleep(0.05)
+        assert (first.closed_by_client, second.closed_by_client) == (1, 0)
+
+
+@pytest.mark.parametrize(("concurrency", "open_files", "budget"), [
+    (64, 1024, 1024 - 64 - wire_module.RESERVED_FILES),
+    (64, 100_000, wire_module.MAX_IDLE),
+    (64, None, wire_module.MAX_IDLE),  # no limit
+    (800, 1024, 1024 - 800 - wire_module.RESERVED_FILES),
+    (300, 256, 1),  # a limit the requests in flight already exhaust: one, not none
+])
+def test_the_idle_budget_is_what_the_open_file_limit_leaves(
+    concurrency: int, open_files: int | None, budget: int
+) -> None:
+    assert wire_module.idle_budget(concurrency, open_files) == budget
 
 
 async def test_a_set_cookie_is_sent_back_on_the_next_request(scripted: list[Scripted]) -> None:
