@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bot.check import http as http_module
 from bot.check import wire as wire_module
 from bot.check.cookies import Cookies
 from bot.check.http import HttpClient, LazySession, open_client, session_headers
@@ -36,13 +37,18 @@ def ok(body: bytes = PAGE, *extra: bytes) -> bytes:
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
+Reply = bytes | tuple[bytes, ...] | None
+PART_GAP = 0.05
+
+
 @dataclass(eq=False)
 class Scripted:
     """Answers the n-th request (over all connections) with `replies[n]`, the last one
-    again after that. A reply of None closes the connection without a word; `close_after`
-    closes it after every answer. Counts connections opened and closed by the client."""
+    again after that. A reply of None closes the connection without a word; a tuple is
+    written in parts, PART_GAP seconds apart; `close_after` closes the connection after every
+    answer. Counts connections opened and closed by the client."""
 
-    replies: list[bytes | None]
+    replies: list[Reply]
     close_after: bool = False
     tls: ssl.SSLContext | None = None
     address: str = "127.0.0.2"
@@ -73,8 +79,11 @@ class Scripted:
                 reply = self.replies[min(len(self.heads), len(self.replies)) - 1]
                 if reply is None:
                     return
-                writer.write(reply)
-                await writer.drain()
+                for at, part in enumerate((reply,) if isinstance(reply, bytes) else reply):
+                    if at:
+                        await asyncio.sleep(PART_GAP)
+                    writer.write(part)
+                    await writer.drain()
                 if self.close_after:
                     return
         except ConnectionError:
@@ -92,7 +101,7 @@ async def scripted() -> AsyncIterator[list[Scripted]]:
             server.server.close()
 
 
-async def serve(servers: list[Scripted], *replies: bytes | None, **options: Any) -> Scripted:
+async def serve(servers: list[Scripted], *replies: Reply, **options: Any) -> Scripted:
     server = Scripted(list(replies), address=f"127.0.0.{2 + len(servers)}", **options)
     await server.start()
     servers.append(server)
@@ -131,6 +140,67 @@ async def test_connections_are_kept_and_used_again(scripted: list[Scripted]) -> 
         statuses = [(await client.observe(server.url(f"/{n}"))).final_status for n in range(3)]
     assert statuses == [200, 200, 200]
     assert (server.opened, len(server.heads)) == (1, 3)
+
+
+LONG_PAGE = PAGE + b"<!--" + b"x" * (WIRE.max_body_bytes + 16 * 1024) + b"-->"
+# The answer up to a little past the body budget, and its rest a moment later: still on its
+# way when the client has what it needs.
+LONG_ANSWER = ok(LONG_PAGE)
+SPLIT_LONG = (LONG_ANSWER[: -8 * 1024], LONG_ANSWER[-8 * 1024:])
+
+
+async def test_a_page_past_the_body_budget_keeps_its_connection_when_its_rest_is_short(
+    scripted: list[Scripted],
+) -> None:
+    # What the verdict did not need is read and dropped: the next link of the host comes
+    # over the same connection. Both clients.
+    server = await serve(scripted, SPLIT_LONG, ok(), SPLIT_LONG, ok())
+    async with both_clients() as clients:
+        for client in clients:
+            first = await client.observe(server.url("/long"))
+            again = await client.observe(server.url("/again"))
+            assert (first.final_status, again.final_status) == (200, 200)
+            assert first.body == LONG_PAGE[: WIRE.max_decompressed_bytes]
+    assert (server.opened, len(server.heads)) == (2, 4)  # one connection per client
+
+
+async def test_a_long_rest_goes_with_its_connection(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http_module, "DRAIN_BYTES", 1024)
+    server = await serve(scripted, SPLIT_LONG, ok())
+    async with open_client(WIRE) as client:
+        await client.observe(server.url("/long"))
+        await client.observe(server.url("/again"))
+    assert server.opened == 2
+
+
+async def test_a_body_stopped_by_its_time_limit_is_not_waited_for_again(
+    scripted: list[Scripted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A body that stalls (a drip) gets its time limit once; the rest is not drained.
+    monkeypatch.setattr(http_module, "DRAIN_SECONDS", 30.0)
+    stalled = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 9999\r\n\r\n" + PAGE
+    server = await serve(scripted, stalled)
+    async with open_client(replace(WIRE, body_timeout=0.2, total_timeout=60.0,
+                                   first_byte_timeout=60.0)) as client:
+        seen = await asyncio.wait_for(client.observe(server.url("/drip")), 10.0)
+    assert (seen.final_status, seen.body) == (200, PAGE)
+
+
+async def test_a_redirect_whose_body_comes_after_its_head_keeps_its_connection(
+    scripted: list[Scripted],
+) -> None:
+    # The usual hop within a site (/docs -> /docs/): its short body, sent after the head,
+    # must not cost the next hop a new connection.
+    body = b"<a href='/docs/'>Moved</a>"
+    head = b"HTTP/1.1 301 Moved Permanently\r\nLocation: /docs/\r\nContent-Type: text/html\r\n"
+    moved = (head + b"Content-Length: %d\r\n\r\n" % len(body), body)
+    server = await serve(scripted, moved, ok())
+    async with open_client(WIRE) as client:
+        seen = await client.observe(server.url("/docs"))
+    assert (seen.final_status, len(seen.hops)) == (200, 1)
+    assert (server.opened, len(server.heads)) == (1, 2)
 
 
 async def test_a_kept_connection_the_server_dropped_is_replaced_not_reported(
