@@ -585,3 +585,4 @@ async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
         if wire is not None:
             await wire.close()
         await session.close()
+        resolver.close()

@@ -45,7 +45,7 @@ class AiohttpResolver(AbstractResolver):
         return answers
 
     async def close(self) -> None:
-        """The guarded resolver holds nothing between lookups."""
+        """Nothing: whoever made the guarded resolver closes it (it may serve both clients)."""
 
 
 def client_error(exc: aiohttp.ClientError, *, tls: bool = False) -> BaseException:

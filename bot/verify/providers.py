@@ -119,15 +119,19 @@ def _recorder() -> aiohttp.TraceConfig:
 async def provider_session(settings: CheckSettings) -> AsyncIterator[aiohttp.ClientSession]:
     """A session like the check's: the guarded resolver, its timeouts, no credentials from the
     environment; every request is logged."""
+    guarded = GuardedResolver(settings)
     connector = aiohttp.TCPConnector(limit=settings.concurrency,
-                                     resolver=AiohttpResolver(GuardedResolver(settings)))
+                                     resolver=AiohttpResolver(guarded))
     timeout = aiohttp.ClientTimeout(total=settings.total_timeout,
                                     connect=settings.connect_timeout,
                                     sock_read=settings.first_byte_timeout)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
-                                     headers=session_headers(settings), trust_env=False,
-                                     max_line_size=settings.max_header_bytes,
-                                     max_field_size=settings.max_header_bytes,
-                                     trace_configs=[_recorder()]) as session:
-        yield session
+    try:
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                         headers=session_headers(settings), trust_env=False,
+                                         max_line_size=settings.max_header_bytes,
+                                         max_field_size=settings.max_header_bytes,
+                                         trace_configs=[_recorder()]) as session:
+            yield session
+    finally:
+        guarded.close()
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import replace
+from typing import Any
 
 import aiohttp
 import pytest
@@ -96,6 +99,27 @@ async def test_resolver_refuses_a_name_with_only_private_addresses() -> None:
     settings = replace(PUBLIC, resolve={"evil.test": ("127.0.0.1", "10.0.0.1")})
     with pytest.raises(AddressRefused):
         await GuardedResolver(settings).resolve("evil.test", 80)
+
+
+async def test_name_lookups_run_side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A list with thousands of hosts asks for a name per host in its first round: lookups
+    # must not queue behind the event loop's default pool (at most 32 threads, whatever the
+    # CPUs). Each stand-in lookup (the operating system's is the seam; no resolver is asked)
+    # returns only once all of them are running at once.
+    names = [f"n{n}.test" for n in range(40)]
+    together = threading.Barrier(len(names), timeout=10)
+
+    def lookup(host: str, port: int, *_: Any) -> list[tuple[Any, ...]]:
+        together.wait()
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    resolver = GuardedResolver(replace(PUBLIC, allow_private=True, concurrency=len(names)))
+    try:
+        found = await asyncio.gather(*(resolver.resolve(name, 80) for name in names))
+    finally:
+        resolver.close()
+    assert [answers[0]["host"] for answers in found] == ["127.0.0.1"] * len(names)
 
 
 async def test_invalid_tld_is_nxdomain_without_asking_anyone() -> None:
