@@ -26,6 +26,13 @@ built by a server; loopback). A host answering from a cache far away spends most
 fastest answer on the way, so the overlap can still run ahead of it there; the refusal rules
 below are what keeps that to one 429.
 
+A level counts as proven once two requests were accepted at it (`confirmed`): one success
+may be a false proof, and requests go at a level seen once one at a time, so a false one
+costs one refusal. Except on a slow host: where the fastest answer takes TRUSTED_ANSWER_S or
+more, one success proves its level, because a false proof there needs answers left unread
+for half that long, and no stall of the event loop lasts that long. A host answering in 5 s
+would otherwise spend two of its 5 s rounds on each level of its window instead of one.
+
 Hence the two refusals are read differently:
 - 429 states a limit. The window halves and never again exceeds half the refused level
   (rounded down): that is within the host's limit as long as at least half of what we
@@ -61,6 +68,9 @@ GIVE_UP_REFUSALS = 8
 # How recent, as a share of the host's fastest answer, an older request in flight must be to
 # count as held by the host together with a new one (see `Sending`).
 OVERLAP_SHARE = 0.5
+# A host whose fastest answer takes at least this long (seconds) proves a level with one
+# success (see the module docstring).
+TRUSTED_ANSWER_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,11 +137,14 @@ def refusal_pause(asked: float | None, bound: float, backoff: float) -> float:
     return min(asked, bound)
 
 
-def confirmed(proven: int, glimpsed: int, level: int) -> tuple[int, int]:
+def confirmed(proven: int, glimpsed: int, level: int, *, slow: bool = False) -> tuple[int, int]:
     """(proven, glimpsed) after a request sent with `level` in flight was accepted: a level
     is proven once two requests were accepted at it or above. One success may be a false
     proof; requests go at a glimpsed level one at a time, as probes, so if it was false the
-    host refuses one request there, not one for each that would otherwise go at once."""
+    host refuses one request there, not one for each that would otherwise go at once. On a
+    `slow` host (fastest answer TRUSTED_ANSWER_S or more) one success proves its level."""
+    if slow:
+        return max(proven, level), max(glimpsed, level)
     return max(proven, min(level, glimpsed)), max(glimpsed, level)
 
 
@@ -172,8 +185,9 @@ class HostGate:
     request; the scheduler queues them. `tickets` counts those out (queued, held by a worker
     or waiting in a timer), `active` the requests in flight, `parked` the tickets held back
     while the host is paused or probed, `glimpsed` the highest overlap at which one request
-    was accepted, `proven` the highest at which two were (see `confirmed`), `fastest` the
-    quickest accepted answer (seconds), which bounds the overlap (see `overlap`)."""
+    was accepted, `proven` the highest at which two were (one on a slow host: see `confirmed`),
+    `fastest` the quickest accepted answer (seconds), which bounds the overlap (see
+    `overlap`)."""
 
     def __init__(self, ceiling: int) -> None:
         self.limit = opening(ceiling)
@@ -229,7 +243,8 @@ class HostGate:
             took = now - sending.at
             self.fastest = took if self.fastest is None else min(self.fastest, took)
             self.limit = after_success(self.limit, sending.concurrent)
-            self.proven, self.glimpsed = confirmed(self.proven, self.glimpsed, sending.level)
+            self.proven, self.glimpsed = confirmed(
+                self.proven, self.glimpsed, sending.level, slow=self.fastest >= TRUSTED_ANSWER_S)
         if not probe:
             return 0
         self.probing = False

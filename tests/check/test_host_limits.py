@@ -11,6 +11,7 @@ import pytest
 from bot.check.host_limits import (
     GIVE_UP_REFUSALS,
     RECOVERY_SUCCESSES,
+    TRUSTED_ANSWER_S,
     HostGate,
     HostLimit,
     after_refusal,
@@ -223,6 +224,41 @@ def test_a_level_is_proven_by_two_successes(
     proven: int, glimpsed: int, level: int, after: tuple[int, int]
 ) -> None:
     assert confirmed(proven, glimpsed, level) == after
+
+
+@pytest.mark.parametrize(
+    ("proven", "glimpsed", "level", "after"),
+    [
+        (0, 0, 1, (1, 1)),  # one success proves its level
+        (1, 1, 3, (3, 3)),
+        (3, 3, 1, (3, 3)),  # a lower success proves nothing new
+    ],
+)
+def test_on_a_slow_host_one_success_proves_its_level(
+    proven: int, glimpsed: int, level: int, after: tuple[int, int]
+) -> None:
+    assert confirmed(proven, glimpsed, level, slow=True) == after
+
+
+def requests_per_round(answer_s: float, rounds: int) -> list[int]:
+    """How many requests a host answering in `answer_s` gets in each round of answers."""
+    gate, now, counts = HostGate(4), 0.0, []
+    for _ in range(rounds):
+        sent = []
+        while len(sent) < gate.limit.window and gate.may_send():
+            sent.append(gate.sent(now))
+        counts.append(len(sent))
+        now += answer_s
+        for sending in sent:
+            gate.answered(sending, True, now)
+    return counts
+
+
+def test_a_slow_host_opens_its_window_a_level_a_round() -> None:
+    # Each round carries the proven level and one probe of the next; where answers come
+    # fast, a level is first seen, then proven, two rounds per level.
+    assert requests_per_round(TRUSTED_ANSWER_S, 5) == [1, 2, 3, 4, 4]
+    assert requests_per_round(ROUND_TRIP, 7) == [1, 1, 2, 2, 3, 3, 4]
 
 
 def test_one_probe_of_an_unproven_level_at_a_time() -> None:
