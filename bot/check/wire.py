@@ -94,20 +94,29 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.idle_since = 0.0
         self._max_header_bytes = max_header_bytes
-        self._parser = httptools.HttpResponseParser(self)
+        self._parser = self._new_parser()
+        self._response: WireResponse | None = None
+        # A HEAD answer has no body, whatever its Content-Length says, but llhttp cannot be
+        # told so: the answer ends with its head, and the next one gets a parser of its own.
+        self._head_request = False
+        self._parser_spent = False
+
+    def _new_parser(self) -> httptools.HttpResponseParser:
+        parser = httptools.HttpResponseParser(self)
         # aiohttp's response parser runs llhttp with these leniencies outside debug mode.
-        self._parser.set_dangerous_leniencies(
+        parser.set_dangerous_leniencies(
             lenient_headers=True, lenient_optional_cr_before_lf=True,
             lenient_spaces_after_chunk_size=True,
         )
-        self._response: WireResponse | None = None
+        return parser
 
     @property
     def usable(self) -> bool:
         return self.transport is not None and not self.transport.is_closing()
 
-    def carry(self, response: WireResponse) -> None:
+    def carry(self, response: WireResponse, method: str) -> None:
         self._response = response
+        self._head_request = method == "HEAD"
 
     def close(self) -> None:
         if self.transport is not None:
@@ -133,6 +142,8 @@ class _Connection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             response.refused(exc)
             self.close()
+        if self._parser_spent:
+            self._parser, self._parser_spent = self._new_parser(), False
 
     def eof_received(self) -> bool:
         return False  # close our side too: connection_lost follows
@@ -150,12 +161,17 @@ class _Connection(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         assert self._response is not None
-        self._response.head_complete(
-            self._parser.get_status_code(), self._parser.should_keep_alive()
-        )
+        status = self._parser.get_status_code()
+        self._response.head_complete(status, self._parser.should_keep_alive())
+        if self._head_request and status >= 200:
+            self._response.message_complete()
+            self._parser_spent = True
 
     def on_body(self, body: bytes) -> None:
         assert self._response is not None
+        if self._head_request:
+            # A body after a HEAD answer: the connection's bytes can no longer be trusted.
+            raise BadAnswer("a body after the answer to HEAD")
         self._response.body(body)
         if self._response.buffered > PAUSE_ABOVE and self.transport is not None:
             self.transport.pause_reading()
@@ -311,8 +327,6 @@ class WireResponse:
             return
         self._closed = True
         connection = self._connection
-        # A HEAD answer with a length never completes (llhttp waits for that body), so it is
-        # never kept: no later answer can be read as its body.
         if self.complete and self._error is None and self.keep_alive and connection.usable:
             self._pool.release(connection)
         else:
@@ -388,7 +402,7 @@ class Wire:
         for attempt in (1, 2):
             connection = self._take(key) or await self._connect(key, deadline)
             response = WireResponse(connection, self, self._settings.first_byte_timeout)
-            connection.carry(response)
+            connection.carry(response, method)
             assert connection.transport is not None
             connection.transport.write(head)
             try:

@@ -23,7 +23,7 @@ from bot.check import wire as wire_module
 from bot.check.cookies import Cookies
 from bot.check.http import HttpClient, LazySession, open_client, session_headers
 from bot.check.resolver import GuardedResolver
-from bot.check.settings import CheckSettings, HttpClientKind
+from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
 from bot.check.wire import Wire
 from tests.check.conftest import FAST
 from tests.check.test_engine_verdicts import _self_signed
@@ -201,6 +201,36 @@ async def test_a_redirect_whose_body_comes_after_its_head_keeps_its_connection(
         seen = await client.observe(server.url("/docs"))
     assert (seen.final_status, len(seen.hops)) == (200, 1)
     assert (server.opened, len(server.heads)) == (1, 2)
+
+
+async def test_an_answer_to_head_ends_with_its_head_and_keeps_its_connection(
+    scripted: list[Scripted],
+) -> None:
+    # Its Content-Length tells the size of the body a GET would get; none follows. The next
+    # request goes over the same connection, and its answer is read from its own first byte.
+    pdf = b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 5000\r\n\r\n"
+    html_head = ok()[: -len(PAGE)]
+    server = await serve(scripted, pdf, pdf, html_head, ok())
+    async with open_client(replace(WIRE, method=RequestMethod.HEAD)) as client:
+        first = await client.observe(server.url("/a.pdf"))
+        second = await client.observe(server.url("/b.pdf"))
+        page = await client.observe(server.url("/"))  # HTML: asked again with GET
+    assert (first.final_status, second.final_status, page.final_status) == (200, 200, 200)
+    assert page.body == PAGE
+    assert [head.split(b" ", 1)[0] for head in server.heads] == [b"HEAD", b"HEAD", b"HEAD", b"GET"]
+    assert server.opened == 1
+
+
+async def test_a_body_after_an_answer_to_head_ends_its_connection(
+    scripted: list[Scripted],
+) -> None:
+    pdf = b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 4\r\n\r\n"
+    server = await serve(scripted, pdf + b"%PDF", pdf)
+    async with open_client(replace(WIRE, method=RequestMethod.HEAD)) as client:
+        first = await client.observe(server.url("/a.pdf"))
+        second = await client.observe(server.url("/b.pdf"))
+    assert (first.final_status, second.final_status) == (200, 200)
+    assert server.opened == 2
 
 
 async def test_a_kept_connection_the_server_dropped_is_replaced_not_reported(
