@@ -58,18 +58,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no second opinion (public page, provider, Internet Archive) on "
                              "links the check cannot see")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="processes that check, hosts dealt among them (default: the number "
-                        f"of CPUs, at most {MAX_DEFAULT_JOBS}); the report does not depend on it")
+                        help="processes that check, hosts dealt among them (default: the CPUs "
+                        f"this process may use, at most {MAX_DEFAULT_JOBS}); the report does not "
+                        "depend on it")
     parser.add_argument("--shard", metavar="K/N",
                         help="check only the hosts of shard K of N (stable by host name); "
                         "`roadmap-bot merge` joins the N reports into the whole run's")
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on: fewer than the machine's under `taskset` or a
+    container's cpuset, where a worker per machine CPU would only take turns."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # no affinity on this platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 def jobs_from_args(args: argparse.Namespace) -> int:
-    """`--jobs`, else the CPU count (read here, at the edge) capped at MAX_DEFAULT_JOBS."""
+    """`--jobs`, else the usable CPUs (read here, at the edge) capped at MAX_DEFAULT_JOBS."""
     jobs = getattr(args, "jobs", None)
     if jobs is None:
-        return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_JOBS))
+        return max(1, min(usable_cpus(), MAX_DEFAULT_JOBS))
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
     return int(jobs)

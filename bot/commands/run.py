@@ -61,8 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-url", metavar="URL", action="append",
                         help="check only this URL (repeatable)")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="worker processes for the check (default: the number of CPUs, "
-                        "at most 8)")
+                        help="worker processes for the check (default: the CPUs this process "
+                        "may use, at most 8)")
     parser.add_argument("--checked", metavar="REPORT",
                         help="take the link verdicts from this JSON report (e.g. the `merge` of "
                         "a sharded check) instead of checking")

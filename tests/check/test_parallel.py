@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import pickle
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,6 +142,22 @@ async def test_jobs_must_be_positive(tmp_path: Path) -> None:
     doc.write_text("- [a](https://example.org/)\n")
     code = await asyncio.to_thread(main, ["check", str(doc), "--jobs", "0", "--no-progress"])
     assert code == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_the_default_jobs_are_the_cpus_this_process_may_use() -> None:
+    # Under taskset or a container's cpuset a worker per machine CPU would only take turns.
+    # Run in a child process, whose affinity is narrowed to one CPU it may already use.
+    code = (
+        "import argparse, os\n"
+        "from bot.commands.check import jobs_from_args\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "print(jobs_from_args(argparse.Namespace(jobs=None)),"
+        " jobs_from_args(argparse.Namespace(jobs=3)))\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert shown == ["1", "3"]
 
 
 async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:
