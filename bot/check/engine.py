@@ -57,6 +57,12 @@ Progress = Callable[[LinkResult], None]
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 RETRY_FAILURES = frozenset({Failure.TIMEOUT, Failure.CONNECTION_RESET, Failure.DNS_TEMPORARY})
+# Failures that take their whole time limit to show. A host that has not answered once in the
+# run and failed so for SILENT_LINKS links in a row, every attempt of each, is down for this
+# run: its other links are not requested (they would wait for it one after another, since
+# its window opens only on answers). They are reported as errors, inconclusive, never broken.
+SILENT_FAILURES = frozenset({Failure.TIMEOUT, Failure.DNS_TEMPORARY})
+SILENT_LINKS = 2
 # Allocations between two young-generation collections while links are checked (default 700).
 # Each collection rescans the requests in flight: at 50,000, all the collections of a
 # 10,000-link run took 29-36 ms against 61-82 ms at 10,000 (gc.callbacks, 3 runs each), with
@@ -113,6 +119,12 @@ def retry_delay(
             return None  # the server asks for longer than we may wait: report it as it stands
         wait = max(wait, asked or 0.0)
     return wait
+
+
+def _heard(outcome: Observation | Retry) -> bool:
+    """True when any HTTP answer came back (a redirect to a host that then failed counts)."""
+    seen = outcome.observation if isinstance(outcome, Retry) else outcome
+    return seen is not None and any(exchange.status is not None for exchange in seen.exchanges)
 
 
 def _answered(outcome: Observation | Retry) -> bool:
@@ -302,6 +314,8 @@ class Lane:
     slots: int
     delay: float
     gate: HostGate = field(init=False)
+    heard: bool = False  # the host sent an HTTP answer in this run
+    silent_links: int = 0  # links in a row whose every attempt failed in SILENT_FAILURES
 
     def __post_init__(self) -> None:
         self.gate = HostGate(self.slots)
@@ -381,11 +395,14 @@ class Scheduler:
             accepted = _answered(outcome)
             for _ in range(lane.gate.answered(sending, accepted, time.monotonic())):
                 self._ready.put_nowait(lane)
+            lane.heard = lane.heard or _heard(outcome)
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
             self._concluding.append((lane, job, outcome))  # concluded in `_conclude`'s round
             self._to_conclude.set()
+            if self._silent(lane, outcome):
+                self._abandon(lane, outcome, "the host has not answered in this run")
 
     async def _conclude(self, group: asyncio.TaskGroup) -> None:
         # Verdicts are drawn for all the links answered since the last round, one after
@@ -435,7 +452,7 @@ class Scheduler:
         else:
             self._finish(job, self._checker.result(job, outcome))
         if lane.gate.limit.gave_up:
-            self._abandon(lane, refusal)
+            self._abandon(lane, refusal, "the host kept refusing")
         self._give_back(lane)
         timer = asyncio.create_task(self._resume_after(pause, lane))
         self._timers.add(timer)
@@ -446,16 +463,26 @@ class Scheduler:
         asked = retry_after_seconds(refusal.final_headers.get("retry-after"), checker.clock())
         return refusal_pause(asked, checker.settings.max_retry_after, growing)
 
-    def _abandon(self, lane: Lane, refusal: Observation) -> None:
-        # A host refusing request after request is not asked again: its remaining links
-        # carry the refusal it kept giving, marked as not requested.
+    @staticmethod
+    def _silent(lane: Lane, final: Observation) -> bool:
+        """Count a link that failed every attempt without a word from its host; True when the
+        host is down for this run (see SILENT_FAILURES)."""
+        if lane.heard or final.failure not in SILENT_FAILURES:
+            lane.silent_links = 0
+            return False
+        lane.silent_links += 1
+        return lane.silent_links >= SILENT_LINKS
+
+    def _abandon(self, lane: Lane, last: Observation, why: str) -> None:
+        # A host refusing request after request, or silent, is not asked again: its remaining
+        # links carry what it last gave, marked as not requested.
         while lane.pending:
             job = lane.pending.popleft()
-            note = Exchange("GET", job.target, detail="not requested: the host kept refusing")
-            seen = replace(refusal, url=job.target, final_url=job.target, hops=(),
+            note = Exchange("GET", job.target, detail=f"not requested: {why}")
+            seen = replace(last, url=job.target, final_url=job.target, hops=(),
                            exchanges=(*job.exchanges, note), attempts=job.attempt, elapsed_ms=0)
             result = self._checker.result(job, seen)
-            metadata = {**result.metadata, "not_requested": "the host kept refusing"}
+            metadata = {**result.metadata, "not_requested": why}
             self._finish(job, replace(result, metadata=MappingProxyType(metadata)))
 
     async def _resume_after(self, pause: float, lane: Lane) -> None:

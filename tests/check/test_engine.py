@@ -8,6 +8,7 @@ import gc
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
@@ -19,11 +20,15 @@ from aiohttp import web
 
 from bot.check.engine import (
     GC_YOUNG_THRESHOLD,
+    SILENT_LINKS,
+    Lane,
+    Scheduler,
     backoff,
     check_links,
     fewer_collections,
     retry_after_seconds,
 )
+from bot.check.observation import Failure, Observation
 from bot.check.settings import CheckSettings, DomainRule, Remap
 from bot.model import Link, LinkResult, PageSnapshot, Source, Status
 from tests.simweb import Flaky, Gate, Handler, Page, Redirect, SimHost, SimWeb
@@ -128,6 +133,55 @@ async def test_timeouts_are_retried_then_error(alpha: SimHost, settings: CheckSe
     fast = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
     result = (await run([url], fast, sleep=Sleeps()))[url]
     assert (result.status, result.reason, result.attempts) == (Status.ERROR, "timeout", 2)
+
+
+async def test_a_host_silent_for_two_links_is_not_asked_for_the_rest(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    # alpha never answers: its window never opens past one, so each of its links would wait
+    # out every attempt after the one before. After two such links, the rest are errors
+    # without a request; beta is checked as usual.
+    silent = [alpha.route(f"/s{n}", Gate()) for n in range(5)]
+    fine = [beta.route(f"/f{n}", Page()) for n in range(3)]
+    quick = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
+    results = await run([*silent, *fine], quick, sleep=Sleeps())
+    assert [results[url].status for url in fine] == [Status.OK] * 3
+    assert [results[url].reason for url in silent] == ["timeout"] * 5
+    assert [results[url].status for url in silent] == [Status.ERROR] * 5
+    assert sorted(alpha.hits.values()) == [2, 2]  # two links, each attempt
+    told = [results[url].metadata.get("not_requested") for url in silent]
+    assert told == [None, None, *["the host has not answered in this run"] * 3]
+
+
+@pytest.mark.parametrize(
+    ("failure", "counts"),
+    [
+        (Failure.TIMEOUT, True),
+        (Failure.DNS_TEMPORARY, True),  # a resolver that cannot say: as slow as a timeout
+        (Failure.DNS_NXDOMAIN, False),  # a fast, final answer about the name
+        (Failure.CONNECTION_REFUSED, False),  # fast: nothing to save by not asking
+        (None, False),  # an HTTP answer
+    ],
+)
+def test_which_failures_make_a_host_silent(failure: Failure | None, counts: bool) -> None:
+    lane = Lane("down.test", deque(), 4, 0.0)
+    final = Observation("https://down.test/", failure=failure)
+    assert [Scheduler._silent(lane, final) for _ in range(SILENT_LINKS)] == (
+        [False] * (SILENT_LINKS - 1) + [counts])
+    lane.heard = True  # once the host answered, nothing it does makes it silent
+    assert not any(Scheduler._silent(lane, final) for _ in range(SILENT_LINKS))
+
+
+async def test_a_host_that_answered_once_is_asked_for_every_link(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # One answer shows the host is there: links that time out may be slow pages, not a
+    # host that is down, and each is asked for.
+    urls = [alpha.route("/ok", Page()), *[alpha.route(f"/s{n}", Gate()) for n in range(3)]]
+    quick = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
+    results = await run(urls, quick, sleep=Sleeps())
+    assert [results[url].status for url in urls] == [Status.OK, *[Status.ERROR] * 3]
+    assert alpha.hits["/ok"] == 1 and [alpha.hits[f"/s{n}"] for n in range(3)] == [2, 2, 2]
 
 
 # ---- limits and fairness ------------------------------------------------------------------
