@@ -66,7 +66,8 @@ CHUNK = 16 * 1024
 # many more bytes and this many seconds: its connection then serves the host's next link,
 # where dropping it costs a new connection (over TLS, a handshake, two round trips and more
 # CPU than reading that much). The big pages of the hosts most linked (a GitHub repository,
-# a YouTube video) run past the body budget by less than this; a longer rest goes with its
+# a YouTube video: hundreds of KiB of HTML, compressed to a fraction of that on the wire)
+# should mostly end within this past the body budget; a longer rest goes with its
 # connection, as it did.
 DRAIN_BYTES = 256 * 1024
 DRAIN_SECONDS = 1.0
