@@ -143,7 +143,7 @@ async def test_a_host_silent_for_two_links_is_not_asked_for_the_rest(
     # without a request; beta is checked as usual.
     silent = [alpha.route(f"/s{n}", Gate()) for n in range(5)]
     fine = [beta.route(f"/f{n}", Page()) for n in range(3)]
-    quick = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
+    quick = replace(settings, first_byte_timeout=0.3, total_timeout=0.5, retries=1)
     results = await run([*silent, *fine], quick, sleep=Sleeps())
     assert [results[url].status for url in fine] == [Status.OK] * 3
     assert [results[url].reason for url in silent] == ["timeout"] * 5
@@ -178,7 +178,7 @@ async def test_a_host_that_answered_once_is_asked_for_every_link(
     # One answer shows the host is there: links that time out may be slow pages, not a
     # host that is down, and each is asked for.
     urls = [alpha.route("/ok", Page()), *[alpha.route(f"/s{n}", Gate()) for n in range(3)]]
-    quick = replace(settings, first_byte_timeout=0.1, total_timeout=0.2, retries=1)
+    quick = replace(settings, first_byte_timeout=0.3, total_timeout=0.5, retries=1)
     results = await run(urls, quick, sleep=Sleeps())
     assert [results[url].status for url in urls] == [Status.OK, *[Status.ERROR] * 3]
     assert alpha.hits["/ok"] == 1 and [alpha.hits[f"/s{n}"] for n in range(3)] == [2, 2, 2]
