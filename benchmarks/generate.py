@@ -26,17 +26,17 @@ class Plan:
     broken: frozenset[str]
 
 
-def link_url(index: int, hosts: int, port: int, is_broken: bool) -> str:
+def link_url(index: int, hosts: int, port: int, is_broken: bool, scheme: str = "http") -> str:
     """The URL of link `index`: on host `index % hosts`, under `/gone/` when broken."""
     prefix = BROKEN_PREFIX.strip("/") if is_broken else "docs"
-    return f"http://{host_address(index % hosts)}:{port}/{prefix}/page-{index}.html"
+    return f"{scheme}://{host_address(index % hosts)}:{port}/{prefix}/page-{index}.html"
 
 
-def make_plan(links: int, hosts: int, port: int, broken: int = 20) -> Plan:
+def make_plan(links: int, hosts: int, port: int, broken: int = 20, scheme: str = "http") -> Plan:
     """`links` distinct URLs over `hosts` hosts, `broken` of them spread evenly as 404s."""
     step = links // broken if broken else 0
     broken_at = {i for i in range(links) if step and i % step == step - 1}
-    urls = tuple(link_url(i, hosts, port, i in broken_at) for i in range(links))
+    urls = tuple(link_url(i, hosts, port, i in broken_at, scheme) for i in range(links))
     return Plan(urls, frozenset(u for u in urls if BROKEN_PREFIX in u))
 
 

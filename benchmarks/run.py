@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,12 @@ class Settings:
     nice: int
     caps: tuple[int, int] | None = None
     refuse: bool = False
+    tls: bool = False  # the web serves https (the tools trust its CA through SSL_CERT_FILE)
+
+    @property
+    def certificate(self) -> Path:
+        """The web's certificate authority, which every tool is told to trust."""
+        return self.out_dir / "tls" / "ca.pem"
 
     def cap_of(self, index: int) -> int:
         """Host `index`'s server-side cap (as simweb_bench.WorkerConfig.cap_of)."""
@@ -144,6 +151,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
     p.add_argument("--out-dir", type=Path, default=None, help="keep inputs/outputs here")
     p.add_argument("--profile", action="store_true", help="run Python tools under py-spy")
+    p.add_argument("--tls", action="store_true", help="https, under a certificate authority "
+                   "the tools trust through SSL_CERT_FILE")
     p.add_argument(
         "--nice", type=int, default=0, help="niceness for the web and the tools (root: <0)"
     )
@@ -156,7 +165,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
         per_host, a.timeout, a.workers, a.broken, a.slow_hosts,
         a.slow_latency_ms / 1000, a.drip_hosts, a.shell_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
-        a.profile, a.nice, caps, a.refuse,
+        a.profile, a.nice, caps, a.refuse, a.tls,
     )  # fmt: skip
 
 
@@ -183,16 +192,23 @@ class SimWeb:
             cmd.append(f"--caps={s.caps[0]}-{s.caps[1]}")
         if s.refuse:
             cmd.append("--refuse")
+        if s.tls:
+            cmd.append(f"--tls-dir={s.certificate.parent}")
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline() if self.process.stdout else ""
         if not line:
             raise SystemExit("simweb did not start")
         self.port = int(json.loads(line)["port"])
         self.workers = s.workers
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self.scheme = "https" if s.tls else "http"
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+        if s.tls:
+            trusted = ssl.create_default_context(cafile=str(s.certificate))
+            handlers.append(urllib.request.HTTPSHandler(context=trusted))
+        self.opener = urllib.request.build_opener(*handlers)
 
     def _call(self, worker: int, name: str, method: str) -> dict[str, Any]:
-        url = f"http://{host_address(worker)}:{self.port}{CONTROL_PREFIX}{name}"
+        url = f"{self.scheme}://{host_address(worker)}:{self.port}{CONTROL_PREFIX}{name}"
         request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
         with self.opener.open(request, timeout=30) as response:
             data: dict[str, Any] = json.loads(response.read())
@@ -389,6 +405,8 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
         + [f"{s.shell_hosts} app-shell host(s)"] * bool(s.shell_hosts)
         + [caps] * bool(caps)
     ) or "healthy"
+    if s.tls:
+        scenario += ", https"
     return Row(tool.name, scenario, measured, seen, *accuracy(failed, plan), ideal, fast_ideal)
 
 
@@ -474,6 +492,7 @@ def describe(s: Settings, plan: Plan) -> str:
         f"{' (429 above it)' if s.refuse else ''}; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
         f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
         f"drip hosts {s.drip_hosts}; app-shell hosts {s.shell_hosts}; "
+        f"{'https; ' if s.tls else ''}"
         f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"
     )
 
@@ -482,7 +501,9 @@ def benchmark(s: Settings, selected: list[peers.Tool], on_row: Callable[[Row], N
     """Start the web, write the inputs, run every selected tool `repeat` times, in rounds."""
     web = SimWeb(s)
     try:
-        plan = make_plan(s.links, s.hosts, web.port, s.broken)
+        plan = make_plan(s.links, s.hosts, web.port, s.broken, web.scheme)
+        if s.tls:  # every tool started from here trusts the web's certificate
+            os.environ["SSL_CERT_FILE"] = str(s.certificate)
         s.out_dir.mkdir(parents=True, exist_ok=True)
         s.out_dir.chmod(0o755)
         write_inputs(plan, s.out_dir)

@@ -26,6 +26,10 @@ Server cost (measured with wrk, latency 0, one worker): about 16,000 requests/s 
 i.e. ~0.06 ms of CPU per request, ~0.6 s of CPU per 10,000 links; uvloop measured no faster
 (14,500/s), so the default loop is used. The runner reports the server's CPU per run.
 
+With `--tls-dir`, every host serves https under one certificate that names all their
+addresses, signed by a certificate authority made for the run (clients trust its ca.pem
+through SSL_CERT_FILE).
+
 Loopback only; every process stops by itself after `--max-seconds`.
 """
 
@@ -34,16 +38,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime
 import ipaddress
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 
@@ -151,6 +158,7 @@ class WorkerConfig:
     max_seconds: float
     caps: tuple[int, int] | None = None  # (lo, hi): host i allows lo + i % (hi - lo + 1)
     refuse: bool = False  # above the cap: 429 at once instead of a queue
+    tls_dir: str = ""  # serve https with tls_dir/cert.pem and key.pem (see write_certificate)
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -280,8 +288,13 @@ async def serve_worker(config: WorkerConfig) -> None:
         make_app(config), access_log=None, handle_signals=False, handler_cancellation=True
     )
     await runner.setup()
+    tls = None
+    if config.tls_dir:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(Path(config.tls_dir) / "cert.pem", Path(config.tls_dir) / "key.pem")
     for index in config.my_hosts():
-        await web.TCPSite(runner, host_address(index), config.port, backlog=2048).start()
+        await web.TCPSite(runner, host_address(index), config.port, backlog=2048,
+                          ssl_context=tls).start()
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -290,6 +303,47 @@ async def serve_worker(config: WorkerConfig) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=config.max_seconds)
     await runner.cleanup()
+
+
+def write_certificate(directory: Path, addresses: list[str]) -> None:
+    """A certificate authority (ca.pem, which clients trust through SSL_CERT_FILE, as they
+    would a real one) and the certificate it signed for every simulated host's address
+    (cert.pem, key.pem), all in `directory`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+
+    def issued(subject: str, key: ec.EllipticCurvePrivateKey) -> x509.CertificateBuilder:
+        return (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "simulated CA")]))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=2))
+        )  # fmt: skip
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())  # what most real sites serve now
+    ca = issued("simulated CA", ca_key).add_extension(
+        x509.BasicConstraints(ca=True, path_length=0), critical=True).sign(ca_key, hashes.SHA256())
+    key = ec.generate_private_key(ec.SECP256R1())
+    names = [x509.IPAddress(ipaddress.ip_address(address)) for address in addresses]
+    cert = (
+        issued("simulated web", key)
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
 
 
 def free_port() -> int:
@@ -314,6 +368,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--drip-hosts", type=int, default=0, help="hosts with endless bodies")
     parser.add_argument("--shell-hosts", type=int, default=0, help="app-shell (catch-all) hosts")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop by itself")
+    parser.add_argument("--tls-dir", default="",
+                        help="serve https; a certificate for every host is written here")
     parser.add_argument("--worker", type=int, default=-1, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -334,6 +390,7 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         max_seconds=args.max_seconds,
         caps=parse_caps(args.caps),
         refuse=args.refuse,
+        tls_dir=args.tls_dir,
     )
 
 
@@ -400,6 +457,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.port == 0:
         args.port = free_port()
     host_address(args.hosts - 1)  # fails early when the hosts do not fit in 127/8
+    if args.tls_dir:
+        write_certificate(Path(args.tls_dir), [host_address(i) for i in range(args.hosts)])
     supervise(args)
 
 
