@@ -20,6 +20,7 @@ import math
 import socket
 import ssl
 import time
+from asyncio import sslproto
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -64,6 +65,13 @@ TICK = 0.02
 # default 64: a new connection for 96-99% of the requests, and 1.6 times the CPU).
 MAX_IDLE = 1024
 RESERVED_FILES = 64
+# asyncio reads a TLS connection through a buffer of SSLProtocol.max_size (256 KiB), zeroed
+# when the connection is made, so resident: the 580 connections of 2,000 https links held
+# 140 MB of them (benchmarks/README.md, run.py --tls). One TLS record (at most 16 KiB of
+# plaintext) per read needs no more. A class attribute: every TLS connection of the process
+# (aiohttp's too) reads this way; asyncio has no per-connection setting for it.
+TLS_READ_BYTES = 16 * 1024
+sslproto.SSLProtocol.max_size = TLS_READ_BYTES
 
 
 class ParseRefused(Exception):

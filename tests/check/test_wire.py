@@ -509,6 +509,21 @@ async def test_answers_over_tls_are_read_and_their_connection_kept(
     assert length_known.opened == 1
 
 
+async def test_a_tls_body_many_records_long_is_read_whole(
+    scripted: list[Scripted], certificate: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> None:
+    # TLS is read a record at a time (TLS_READ_BYTES, not asyncio's 256 KiB per connection),
+    # and a body of several records comes out whole.
+    server_tls, client_tls = certificate
+    body = PAGE + b"<!--" + bytes(range(48, 58)) * 5000 + b"-->"
+    assert 3 * wire_module.TLS_READ_BYTES < len(body) < WIRE.max_body_bytes
+    server = await serve(scripted, ok(body), tls=server_tls)
+    async with trusting(client_tls) as client:
+        seen = await client.observe(server.url("/long"))
+    assert (seen.final_status, seen.body) == (200, body)
+    assert asyncio.sslproto.SSLProtocol.max_size == wire_module.TLS_READ_BYTES
+
+
 async def test_a_body_ended_by_a_tls_close_is_whole(
     scripted: list[Scripted], certificate: tuple[ssl.SSLContext, ssl.SSLContext]
 ) -> None:
