@@ -26,9 +26,9 @@ Server cost (measured with wrk, latency 0, one worker): about 16,000 requests/s 
 i.e. ~0.06 ms of CPU per request, ~0.6 s of CPU per 10,000 links; uvloop measured no faster
 (14,500/s), so the default loop is used. The runner reports the server's CPU per run.
 
-With `--tls-dir`, every host serves https under one certificate that names all their
-addresses, signed by a certificate authority made for the run (clients trust its ca.pem
-through SSL_CERT_FILE).
+With `--tls-dir`, every host serves https under a certificate of its own naming its address,
+signed by a certificate authority made for the run (clients trust its ca.pem through
+SSL_CERT_FILE).
 
 Loopback only; every process stops by itself after `--max-seconds`.
 """
@@ -158,7 +158,7 @@ class WorkerConfig:
     max_seconds: float
     caps: tuple[int, int] | None = None  # (lo, hi): host i allows lo + i % (hi - lo + 1)
     refuse: bool = False  # above the cap: 429 at once instead of a queue
-    tls_dir: str = ""  # serve https with tls_dir/cert.pem and key.pem (see write_certificate)
+    tls_dir: str = ""  # serve https with the certificates in tls_dir (see write_certificates)
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -288,11 +288,12 @@ async def serve_worker(config: WorkerConfig) -> None:
         make_app(config), access_log=None, handle_signals=False, handler_cancellation=True
     )
     await runner.setup()
-    tls = None
-    if config.tls_dir:
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(Path(config.tls_dir) / "cert.pem", Path(config.tls_dir) / "key.pem")
     for index in config.my_hosts():
+        tls = None
+        if config.tls_dir:
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            folder = Path(config.tls_dir)
+            tls.load_cert_chain(folder / f"host-{index}.pem", folder / "key.pem")
         await web.TCPSite(runner, host_address(index), config.port, backlog=2048,
                           ssl_context=tls).start()
     print("ready", flush=True)
@@ -305,10 +306,11 @@ async def serve_worker(config: WorkerConfig) -> None:
     await runner.cleanup()
 
 
-def write_certificate(directory: Path, addresses: list[str]) -> None:
+def write_certificates(directory: Path, addresses: list[str]) -> None:
     """A certificate authority (ca.pem, which clients trust through SSL_CERT_FILE, as they
-    would a real one) and the certificate it signed for every simulated host's address
-    (cert.pem, key.pem), all in `directory`."""
+    would a real one) and, signed by it, a certificate for each simulated host naming its
+    address (host-N.pem, one key.pem for all), in `directory`. One certificate per host, as on
+    the web: one naming all 200 addresses made each client's handshake decode 200 names."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -330,20 +332,22 @@ def write_certificate(directory: Path, addresses: list[str]) -> None:
     ca = issued("simulated CA", ca_key).add_extension(
         x509.BasicConstraints(ca=True, path_length=0), critical=True).sign(ca_key, hashes.SHA256())
     key = ec.generate_private_key(ec.SECP256R1())
-    names = [x509.IPAddress(ipaddress.ip_address(address)) for address in addresses]
-    cert = (
-        issued("simulated web", key)
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )  # fmt: skip
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     (directory / "key.pem").write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
+    for index, address in enumerate(addresses):
+        cert = (
+            issued(address, key)
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address(address))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )  # fmt: skip
+        (directory / f"host-{index}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
 def free_port() -> int:
@@ -458,7 +462,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port = free_port()
     host_address(args.hosts - 1)  # fails early when the hosts do not fit in 127/8
     if args.tls_dir:
-        write_certificate(Path(args.tls_dir), [host_address(i) for i in range(args.hosts)])
+        write_certificates(Path(args.tls_dir), [host_address(i) for i in range(args.hosts)])
     supervise(args)
 
 
