@@ -88,7 +88,7 @@ class HostState:
     """Counters and the server-side cap of one simulated host."""
 
     index: int
-    kind: str  # "fast", "slow" or "drip"
+    kind: str  # "fast", "slow", "drip", "shell" or "failing"
     latency: float
     cap: int
     semaphore: asyncio.Semaphore
@@ -159,6 +159,7 @@ class WorkerConfig:
     caps: tuple[int, int] | None = None  # (lo, hi): host i allows lo + i % (hi - lo + 1)
     refuse: bool = False  # above the cap: 429 at once instead of a queue
     tls_dir: str = ""  # serve https with the certificates in tls_dir (see write_certificates)
+    failing_hosts: int = 0  # after the shell hosts: 502 to every request (a dead backend)
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -166,12 +167,15 @@ class WorkerConfig:
 
     def kind_of(self, index: int) -> str:
         """Hosts 0..slow_hosts-1 are slow, the next drip_hosts drip, the next shell_hosts are
-        app-shell hosts, the rest are fast."""
+        app-shell hosts, the next failing_hosts answer 502, the rest are fast."""
         if index < self.slow_hosts:
             return "slow"
         if index < self.slow_hosts + self.drip_hosts:
             return "drip"
-        return "shell" if index < self.slow_hosts + self.drip_hosts + self.shell_hosts else "fast"
+        special = self.slow_hosts + self.drip_hosts + self.shell_hosts
+        if index < special:
+            return "shell"
+        return "failing" if index < special + self.failing_hosts else "fast"
 
     def cap_of(self, index: int) -> int:
         """How many requests host `index` serves at once."""
@@ -213,6 +217,8 @@ def make_app(config: WorkerConfig) -> web.Application:
                 await asyncio.sleep(state.latency)
                 if state.kind == "drip":
                     return await drip(request)
+                if state.kind == "failing":
+                    return web.Response(status=502, text="Bad Gateway")
         finally:
             state.depart()
         return page_response(request.path, state.kind == "shell")
@@ -371,6 +377,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--slow-latency-ms", type=float, default=5000.0)
     parser.add_argument("--drip-hosts", type=int, default=0, help="hosts with endless bodies")
     parser.add_argument("--shell-hosts", type=int, default=0, help="app-shell (catch-all) hosts")
+    parser.add_argument("--failing-hosts", type=int, default=0, help="hosts answering 502")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop by itself")
     parser.add_argument("--tls-dir", default="",
                         help="serve https; a certificate for every host is written here")
@@ -395,6 +402,7 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         caps=parse_caps(args.caps),
         refuse=args.refuse,
         tls_dir=args.tls_dir,
+        failing_hosts=args.failing_hosts,
     )
 
 
