@@ -63,6 +63,13 @@ RETRY_FAILURES = frozenset({Failure.TIMEOUT, Failure.CONNECTION_RESET, Failure.D
 # its window opens only on answers). They are reported as errors, inconclusive, never broken.
 SILENT_FAILURES = frozenset({Failure.TIMEOUT, Failure.DNS_TEMPORARY})
 SILENT_LINKS = 2
+# Server errors that are no refusal (503 is, and pauses the host). A host that has answered
+# nothing else in the run and answered so for FAILING_LINKS links in a row, every attempt of
+# each (a dead backend behind a live proxy), gets one attempt per remaining link: retrying
+# each link against a server that keeps failing only weighs on it, and made its links wait
+# one after another through every backoff (a 504 can take a minute an attempt).
+SERVER_FAILURES = frozenset({500, 502, 504})
+FAILING_LINKS = 2
 # Allocations between two young-generation collections while links are checked (default 700).
 # Each collection rescans the requests in flight: at 50,000, all the collections of a
 # 10,000-link run took 29-36 ms against 61-82 ms at 10,000 (gc.callbacks, 3 runs each), with
@@ -214,14 +221,16 @@ class Checker:
     def sent_validators(self, job: Job) -> tuple[str | None, str | None] | None:
         return self.validators.get(job.link.url) or self.validators.get(job.target)
 
-    async def attempt(self, job: Job) -> Observation | Retry:
-        """One attempt; the final observation (every attempt's exchanges), or a `Retry`."""
+    async def attempt(self, job: Job, *, retry: bool = True) -> Observation | Retry:
+        """One attempt; the final observation (every attempt's exchanges), or a `Retry` (never
+        without `retry`)."""
         started = job.started if job.started is not None else time.monotonic()
         observation = await self.client.observe(
             job.target, self.sent_validators(job), want_body=self.page_hook is not None
         )
         attempt, exchanges = job.attempt + 1, job.exchanges + observation.exchanges
-        wait = retry_delay(observation, attempt, self.settings, self.jitter(), self.clock())
+        wait = retry_delay(observation, attempt, self.settings, self.jitter(),
+                           self.clock()) if retry else None
         if wait is not None:
             note = Exchange("GET", job.target, detail=f"retry in {wait:.2f} s")
             return Retry(replace(job, attempt=attempt, exchanges=(*exchanges, note),
@@ -316,6 +325,9 @@ class Lane:
     gate: HostGate = field(init=False)
     heard: bool = False  # the host sent an HTTP answer in this run
     silent_links: int = 0  # links in a row whose every attempt failed in SILENT_FAILURES
+    served: bool = False  # the host answered below 500 in this run
+    failing_links: int = 0  # links in a row whose every attempt got a SERVER_FAILURES status
+    retry: bool = True  # its links' transient failures are tried again
 
     def __post_init__(self) -> None:
         self.gate = HostGate(self.slots)
@@ -387,7 +399,7 @@ class Scheduler:
                 continue
             job = lane.pending.popleft()
             sending = lane.gate.sent(time.monotonic())
-            outcome = await self._checker.attempt(job)
+            outcome = await self._checker.attempt(job, retry=lane.retry)
             refusal = refusal_of(outcome)
             if refusal is not None:
                 self._refused(lane, job, outcome, refusal, sending)
@@ -396,6 +408,7 @@ class Scheduler:
             for _ in range(lane.gate.answered(sending, accepted, time.monotonic())):
                 self._ready.put_nowait(lane)
             lane.heard = lane.heard or _heard(outcome)
+            lane.served = lane.served or accepted
             if isinstance(outcome, Retry):
                 self._retry_later(lane, outcome)
                 continue
@@ -403,6 +416,7 @@ class Scheduler:
             self._to_conclude.set()
             if self._silent(lane, outcome):
                 self._abandon(lane, outcome, "the host has not answered in this run")
+            lane.retry = not self._failing(lane, outcome)
 
     async def _conclude(self, group: asyncio.TaskGroup) -> None:
         # Verdicts are drawn for all the links answered since the last round, one after
@@ -472,6 +486,17 @@ class Scheduler:
             return False
         lane.silent_links += 1
         return lane.silent_links >= SILENT_LINKS
+
+    @staticmethod
+    def _failing(lane: Lane, final: Observation) -> bool:
+        """Count a link whose every attempt got a server error; True when the host fails
+        whatever it is asked (see SERVER_FAILURES)."""
+        if lane.served or final.failure is not None or (
+                final.final_status not in SERVER_FAILURES):
+            lane.failing_links = 0
+            return False
+        lane.failing_links += 1
+        return lane.failing_links >= FAILING_LINKS
 
     def _abandon(self, lane: Lane, last: Observation, why: str) -> None:
         # A host refusing request after request, or silent, is not asked again: its remaining

@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 
 from bot.check.engine import (
+    FAILING_LINKS,
     GC_YOUNG_THRESHOLD,
     SILENT_LINKS,
     Lane,
@@ -151,6 +152,40 @@ async def test_a_host_silent_for_two_links_is_not_asked_for_the_rest(
     assert sorted(alpha.hits.values()) == [2, 2]  # two links, each attempt
     told = [results[url].metadata.get("not_requested") for url in silent]
     assert told == [None, None, *["the host has not answered in this run"] * 3]
+
+
+async def test_a_host_failing_two_links_through_every_retry_gets_one_attempt_per_link(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    # A dead backend behind a live proxy: 502 for everything. After two links that failed
+    # every attempt, each other link is asked once; every link is still requested and judged.
+    urls = [alpha.route(f"/b{n}", Page(status=502)) for n in range(5)]
+    results = await run(urls, replace(settings, retries=2), sleep=Sleeps())
+    assert [results[url].reason for url in urls] == ["http_502"] * 5
+    assert [alpha.hits[f"/b{n}"] for n in range(5)] == [3, 3, 1, 1, 1]
+
+
+async def test_a_host_that_served_a_page_keeps_its_retries(
+    alpha: SimHost, settings: CheckSettings
+) -> None:
+    urls = [alpha.route("/ok", Page()), *[alpha.route(f"/b{n}", Page(status=502))
+                                          for n in range(3)]]
+    results = await run(urls, replace(settings, retries=2), sleep=Sleeps())
+    assert results[urls[0]].status is Status.OK
+    assert [alpha.hits[f"/b{n}"] for n in range(3)] == [3, 3, 3]
+
+
+@pytest.mark.parametrize(
+    ("status", "counts"),
+    [(500, True), (502, True), (504, True), (503, False), (404, False), (200, False)],
+)
+def test_which_answers_make_a_host_failing(status: int, counts: bool) -> None:
+    lane = Lane("broken.test", deque(), 4, 0.0)
+    final = Observation("https://broken.test/", final_status=status)
+    assert [Scheduler._failing(lane, final) for _ in range(FAILING_LINKS)] == (
+        [False] * (FAILING_LINKS - 1) + [counts])
+    lane.served = True  # a host that served a page once is not failing whatever it says
+    assert not any(Scheduler._failing(lane, final) for _ in range(FAILING_LINKS))
 
 
 @pytest.mark.parametrize(
