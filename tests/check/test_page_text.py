@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.check import page_text
 from bot.check.classify import classify
 from bot.check.observation import Observation
 from bot.check.page_text import clean, element_texts, lower_ascii, one_line, title, visible_text
@@ -118,3 +119,30 @@ def test_one_line_reads_whitespace_as_a_regex_does() -> None:
                                                   if char.isspace()]
     text = " \t\x1c a\u00a0b\u3000\n\u2028c  "
     assert one_line(text) == re.sub(r"\s+", " ", text).strip() == "a b c"
+
+
+# What `_MARKUP` matched when it was written with lazy ".*?" (slow on long inline scripts):
+# its possessive form must remove exactly the same markup.
+_LAZY_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|noscript|template)\b.*?(?:</\1\s*>|\Z)"
+    r"|<[^>]*(?:>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_MARKUP_PIECES = st.sampled_from([
+    "<", ">", "-", "!", "/", " ", "\n", "a", "S", "x", "é", "İ", "ſ", "ı", "--", "->", "</",
+    "script", "SCRIPT", "style", "noscript", "template", "<!--", "-->", "<script>", "<style",
+    "</script>", "</SCRIPT >", "</style\t>", "</scripts>", "<ſcript>", "</ſcript>",
+    "</ScRiPt\n>", "<noſcript ", "<template>", "</template >",
+])
+
+
+@settings(max_examples=3000)
+@given(st.lists(_MARKUP_PIECES, max_size=40).map("".join))
+def test_markup_is_removed_as_the_lazy_pattern_removed_it(text: str) -> None:
+    assert page_text._MARKUP.sub(" ", text) == _LAZY_MARKUP.sub(" ", text)
+
+
+def test_a_long_inline_script_is_skipped_whole() -> None:
+    page = "<head><script>" + "if (a<b) { x--; }" * 2000 + "</SCRIPT ><title>T</title></head>"
+    assert page_text._MARKUP.sub(" ", page) == _LAZY_MARKUP.sub(" ", page) == "   T  "
