@@ -1,6 +1,7 @@
 """The scrape's shortcuts read every page exactly as the long way they skip: `read_head` as
 `parse_head` (libxml2), `_labels` as `LAST_UPDATED.finditer`, the possessive `_REST` as the
-backtracking regex it replaced; and `scrape_page` as a whole as with the long ways put back."""
+backtracking regex it replaced, `_may_start_label` as reading every page's visible text for
+labels; and `scrape_page` as a whole as with the long ways put back."""
 
 from __future__ import annotations
 
@@ -169,7 +170,8 @@ def test_tag_ends_as_the_backtracking_regex_found_them(text: str, pos: int, size
 def long_way(snapshot: PageSnapshot) -> dict[str, Any]:
     with (patch.object(scrape, "read_head", parse_head),
           patch.object(scrape, "_labels", LAST_UPDATED.finditer),
-          patch.object(scrape, "_REST", OLD_REST)):
+          patch.object(scrape, "_REST", OLD_REST),
+          patch.object(scrape, "_may_start_label", lambda unmarked: True)):
         return scrape_page(snapshot)
 
 
