@@ -324,13 +324,29 @@ class Lane:
     delay: float
     gate: HostGate = field(init=False)
     heard: bool = False  # the host sent an HTTP answer in this run
-    silent_links: int = 0  # links in a row whose every attempt failed in SILENT_FAILURES
     served: bool = False  # the host answered below 500 in this run
-    failing_links: int = 0  # links in a row whose every attempt got a SERVER_FAILURES status
-    retry: bool = True  # its links' transient failures are tried again
+    silent_links: int = 0  # links in a row that were `silent` (see there)
+    failing_links: int = 0  # links in a row that were `failing` (see there)
 
     def __post_init__(self) -> None:
         self.gate = HostGate(self.slots)
+
+    @property
+    def retry(self) -> bool:
+        """Whether its links' transient failures are tried again (see SERVER_FAILURES)."""
+        return self.failing_links < FAILING_LINKS
+
+
+def silent(heard: bool, final: Observation) -> bool:
+    """A link whose every attempt failed without a word from a host that has not answered
+    in this run (`heard`) (see SILENT_FAILURES)."""
+    return not heard and final.failure in SILENT_FAILURES
+
+
+def failing(served: bool, final: Observation) -> bool:
+    """A link whose every attempt got a server error from a host that has answered nothing
+    below 500 in this run (`served`) (see SERVER_FAILURES)."""
+    return not served and final.failure is None and final.final_status in SERVER_FAILURES
 
 
 def refusal_of(outcome: Observation | Retry) -> Observation | None:
@@ -414,9 +430,10 @@ class Scheduler:
                 continue
             self._concluding.append((lane, job, outcome))  # concluded in `_conclude`'s round
             self._to_conclude.set()
-            if self._silent(lane, outcome):
+            lane.silent_links = lane.silent_links + 1 if silent(lane.heard, outcome) else 0
+            if lane.silent_links >= SILENT_LINKS:
                 self._abandon(lane, outcome, "the host has not answered in this run")
-            lane.retry = not self._failing(lane, outcome)
+            lane.failing_links = lane.failing_links + 1 if failing(lane.served, outcome) else 0
 
     async def _conclude(self, group: asyncio.TaskGroup) -> None:
         # Verdicts are drawn for all the links answered since the last round, one after
@@ -476,27 +493,6 @@ class Scheduler:
         checker = self._checker
         asked = retry_after_seconds(refusal.final_headers.get("retry-after"), checker.clock())
         return refusal_pause(asked, checker.settings.max_retry_after, growing)
-
-    @staticmethod
-    def _silent(lane: Lane, final: Observation) -> bool:
-        """Count a link that failed every attempt without a word from its host; True when the
-        host is down for this run (see SILENT_FAILURES)."""
-        if lane.heard or final.failure not in SILENT_FAILURES:
-            lane.silent_links = 0
-            return False
-        lane.silent_links += 1
-        return lane.silent_links >= SILENT_LINKS
-
-    @staticmethod
-    def _failing(lane: Lane, final: Observation) -> bool:
-        """Count a link whose every attempt got a server error; True when the host fails
-        whatever it is asked (see SERVER_FAILURES)."""
-        if lane.served or final.failure is not None or (
-                final.final_status not in SERVER_FAILURES):
-            lane.failing_links = 0
-            return False
-        lane.failing_links += 1
-        return lane.failing_links >= FAILING_LINKS
 
     def _abandon(self, lane: Lane, last: Observation, why: str) -> None:
         # A host refusing request after request, or silent, is not asked again: its remaining

@@ -21,13 +21,13 @@ from aiohttp import web
 from bot.check.engine import (
     FAILING_LINKS,
     GC_YOUNG_THRESHOLD,
-    SILENT_LINKS,
     Lane,
-    Scheduler,
     backoff,
     check_links,
+    failing,
     fewer_collections,
     retry_after_seconds,
+    silent,
 )
 from bot.check.observation import Failure, Observation
 from bot.check.settings import CheckSettings, DomainRule, Remap
@@ -180,12 +180,11 @@ async def test_a_host_that_served_a_page_keeps_its_retries(
     [(500, True), (502, True), (504, True), (503, False), (404, False), (200, False)],
 )
 def test_which_answers_make_a_host_failing(status: int, counts: bool) -> None:
-    lane = Lane("broken.test", deque(), 4, 0.0)
     final = Observation("https://broken.test/", final_status=status)
-    assert [Scheduler._failing(lane, final) for _ in range(FAILING_LINKS)] == (
-        [False] * (FAILING_LINKS - 1) + [counts])
-    lane.served = True  # a host that served a page once is not failing whatever it says
-    assert not any(Scheduler._failing(lane, final) for _ in range(FAILING_LINKS))
+    assert failing(False, final) is counts
+    assert not failing(True, final)  # a host that served a page once is not failing
+    lane = Lane("broken.test", deque(), 4, 0.0, failing_links=FAILING_LINKS - 1)
+    assert lane.retry and not replace(lane, failing_links=FAILING_LINKS).retry
 
 
 @pytest.mark.parametrize(
@@ -199,12 +198,9 @@ def test_which_answers_make_a_host_failing(status: int, counts: bool) -> None:
     ],
 )
 def test_which_failures_make_a_host_silent(failure: Failure | None, counts: bool) -> None:
-    lane = Lane("down.test", deque(), 4, 0.0)
     final = Observation("https://down.test/", failure=failure)
-    assert [Scheduler._silent(lane, final) for _ in range(SILENT_LINKS)] == (
-        [False] * (SILENT_LINKS - 1) + [counts])
-    lane.heard = True  # once the host answered, nothing it does makes it silent
-    assert not any(Scheduler._silent(lane, final) for _ in range(SILENT_LINKS))
+    assert silent(False, final) is counts
+    assert not silent(True, final)  # once the host answered, nothing it does makes it silent
 
 
 async def test_a_host_that_answered_once_is_asked_for_every_link(
