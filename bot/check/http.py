@@ -33,7 +33,7 @@ from bot.check.cookies import Cookies
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
-from bot.check.wire import ParseRefused, Wire
+from bot.check.wire import ParseRefused, Wire, length_known
 from bot.model import Hop, Via
 from bot.urls import (
     InvalidURL,
@@ -401,13 +401,10 @@ async def _drain(response: Response, read: int, deadline: float) -> None:
     """Read and drop the rest of `response`'s body (`read` raw bytes of it taken so far) when
     it ends within DRAIN_BYTES and DRAIN_SECONDS, so its connection can be kept."""
     headers = response.headers
-    if "close" in headers.get("connection", "").lower():
-        return  # the server closes it anyway
+    if "close" in headers.get("connection", "").lower() or not length_known(headers):
+        return  # the connection ends with this answer anyway
     length = headers.get("content-length", "")
-    if not length.isdigit():
-        if "chunked" not in headers.get("transfer-encoding", "").lower():
-            return  # a body that ends with its connection: nothing to keep
-    elif int(length) - read > DRAIN_BYTES:
+    if length.isdigit() and int(length) - read > DRAIN_BYTES:
         return
     until = min(deadline, asyncio.get_running_loop().time() + DRAIN_SECONDS)
     left = DRAIN_BYTES

@@ -85,7 +85,7 @@ class GuardedResolver:
         if name.rsplit(".", 1)[-1] in NEVER_RESOLVES:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         static = self._settings.resolve.get(name)
-        answers = _static_answers(host, port, static) if static else await _system_lookup(
+        answers = answers_for(host, port, static) if static else await _system_lookup(
             host, port, family, self._pool()
         )
         allowed = [answer for answer in answers if address_allowed(answer["host"], self._settings)]
@@ -95,7 +95,9 @@ class GuardedResolver:
         return allowed
 
 
-def _static_answers(host: str, port: int, addresses: tuple[str, ...]) -> list[Resolved]:
+def answers_for(host: str, port: int, addresses: tuple[str, ...]) -> list[Resolved]:
+    """`host`'s known `addresses` (from the config, or the literal the URL spells) as a
+    lookup would give them."""
     return [
         Resolved(hostname=host, host=address, port=port, proto=0, flags=socket.AI_NUMERICHOST,
                  family=socket.AF_INET6 if ":" in address else socket.AF_INET)

@@ -39,7 +39,7 @@ from bot.check.client_errors import (
     TlsFailed,
 )
 from bot.check.cookies import Cookies
-from bot.check.resolver import GuardedResolver, Resolved
+from bot.check.resolver import GuardedResolver, Resolved, answers_for
 from bot.check.settings import CheckSettings
 from bot.urls import literal_ip
 
@@ -107,7 +107,6 @@ class _Connection(asyncio.Protocol):
         # A HEAD answer has no body, whatever its Content-Length says, but llhttp cannot be
         # told so: the answer ends with its head, and the next one gets a parser of its own.
         self._head_request = False
-        self._parser_spent = False
 
     def _new_parser(self) -> httptools.HttpResponseParser:
         parser = httptools.HttpResponseParser(self)
@@ -123,6 +122,8 @@ class _Connection(asyncio.Protocol):
         return self.transport is not None and not self.transport.is_closing()
 
     def carry(self, response: WireResponse, method: str) -> None:
+        if self._head_request:  # the last answer, to a HEAD, ended with its head, while its
+            self._parser = self._new_parser()  # parser still waits for a body
         self._response = response
         self._head_request = method == "HEAD"
 
@@ -150,8 +151,6 @@ class _Connection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             response.refused(exc)
             self.close()
-        if self._parser_spent:
-            self._parser, self._parser_spent = self._new_parser(), False
 
     def eof_received(self) -> bool:
         return False  # close our side too: connection_lost follows
@@ -173,7 +172,6 @@ class _Connection(asyncio.Protocol):
         self._response.head_complete(status, self._parser.should_keep_alive())
         if self._head_request and status >= 200:
             self._response.message_complete()
-            self._parser_spent = True
 
     def on_body(self, body: bytes) -> None:
         assert self._response is not None
@@ -249,7 +247,7 @@ class WireResponse:
     def lost(self, exc: BaseException | None) -> None:
         if self.complete:
             return
-        if self.head_done and not _length_known(self.headers):
+        if self.head_done and not length_known(self.headers):
             self.complete = True  # a body that ends with its connection ended well
         elif self.head_done:
             self._error = BodyCutShort()
@@ -341,7 +339,9 @@ class WireResponse:
             connection.close()
 
 
-def _length_known(headers: Mapping[str, str]) -> bool:
+def length_known(headers: Mapping[str, str]) -> bool:
+    """Whether a body's end is told by its head (a length, or chunks), not by its connection
+    closing."""
     return "content-length" in headers or "chunked" in headers.get(
         "transfer-encoding", "").lower()
 
@@ -549,9 +549,7 @@ class Wire:
         host, port = key.host, key.port or 0
         address = literal_ip(host)
         if address is not None:
-            family = socket.AF_INET6 if ":" in address else socket.AF_INET
-            return [Resolved(hostname=host, host=address, port=port, proto=0,
-                             flags=socket.AI_NUMERICHOST, family=family)]
+            return answers_for(host, port, (address,))
         cache_key = (host, port)
         cached = self._addresses.get(cache_key)
         if cached is not None and cached[0] > time.monotonic():
