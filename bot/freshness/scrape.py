@@ -415,11 +415,13 @@ def _may_hold_label(html_text: str) -> bool:
     """What _LABEL_HINT says, without an ignore-case regex over the page (~5 ms for 200 KB):
     bytes.lower() changes only A-Z, and the only other characters such a regex takes for a
     letter of these words are "İ" and "ı" for the "i" of "modif"."""
+    if "&" in html_text:
+        return True  # an entity may spell the letters: only the decoded text can tell
     low = html_text.encode("utf-8", "surrogatepass").lower()
     return any(map(low.__contains__, _LABEL_BYTES))
 
 
-_LABEL_BYTES = (b"updat", b"modif", "modİf".encode(), "modıf".encode(), b"&")
+_LABEL_BYTES = (b"updat", b"modif", "modİf".encode(), "modıf".encode())
 
 
 def _may_start_label(unmarked: str) -> bool:
