@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import gc
 import importlib
 import os
 import sys
@@ -126,7 +125,8 @@ def console() -> NoReturn:
     would only scan them again (in-process callers, the tests, keep the default)."""
     with collector.paused():
         args = parse_command_line()
-    gc.freeze()
+        # Before the collector is back: its first young collection would scan them all.
+        collector.settle_from_now_on()
     code = run_command(args)
     atexit._run_exitfuncs()  # logging's flush, executors' threads: as a normal exit runs them
     for stream in (sys.stdout, sys.stderr):

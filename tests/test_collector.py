@@ -1,9 +1,12 @@
 """`collector.paused` stops cyclic collections inside its block and leaves the collector as
-it found it, on the way out of an exception too."""
+it found it, on the way out of an exception too; `collector.settle` takes what exists out of
+later collections, in the process that asked for it only."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -26,3 +29,52 @@ def test_paused_restores_the_collectors_state(enabled: bool) -> None:
         assert not gc.isenabled()
         raise KeyError("the block failed")
     assert gc.isenabled() is enabled
+
+
+def printed_by(script: str) -> str:
+    """What `script` prints in a fresh interpreter: settling is for the whole process, and
+    this one must keep the default."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout.strip()
+
+
+def test_settle_does_nothing_in_a_process_that_did_not_ask() -> None:
+    frozen = gc.get_freeze_count()
+    made = [[] for _ in range(100)]
+    collector.settle()
+    assert not collector.settling()
+    assert gc.get_freeze_count() == frozen
+    assert made
+
+
+def test_a_settling_process_takes_what_exists_out_of_later_collections() -> None:
+    script = (
+        "import gc\n"
+        "from bot import collector\n"
+        "collector.settle_from_now_on()\n"
+        "start = gc.get_freeze_count()\n"
+        "made = [[] for _ in range(1000)]\n"
+        "collector.settle()\n"
+        "print(collector.settling(), gc.get_freeze_count() - start >= 1000,\n"
+        "      not any(item is made[0] for item in gc.get_objects()))\n"
+    )
+    assert printed_by(script) == "True True True"
+
+
+def test_a_check_settles_its_plan_before_and_its_results_after_in_a_settling_process() -> None:
+    # The engine's collection window: what the pass was given, and what it made, are each
+    # out of every generation (gc.get_objects lists them all, the frozen ones excepted).
+    script = (
+        "import gc\n"
+        "from bot import collector\n"
+        "from bot.check.engine import fewer_collections\n"
+        "collector.settle_from_now_on()\n"
+        "plan = [[] for _ in range(1000)]\n"
+        "with fewer_collections():\n"
+        "    at_start = gc.get_objects()\n"
+        "    results = [[] for _ in range(1000)]\n"
+        "after = gc.get_objects()\n"
+        "print(any(item is plan[0] for item in at_start), any(item is results[0] for item in after))\n"
+    )
+    assert printed_by(script) == "False False"
