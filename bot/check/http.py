@@ -30,6 +30,7 @@ from yarl import URL
 from bot.check.client_errors import BodyCutShort, ConnectFailed, NameNotResolved, TlsFailed
 from bot.check.client_redirect import client_redirect
 from bot.check.cookies import Cookies
+from bot.check.host_ceiling import HostCeilings
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
@@ -257,6 +258,7 @@ class HttpClient:
         self._settings = settings
         self._wire = wire
         self._literal_verdicts: dict[str, str] = {}  # raw host -> `_refused_literal` of it
+        self._ceilings = HostCeilings(settings)
 
     @property
     def settings(self) -> CheckSettings:
@@ -265,7 +267,14 @@ class HttpClient:
     async def fetch(
         self, method: str, url: str, headers: Mapping[str, str] | None = None
     ) -> tuple[Exchange, Answer | None]:
-        """One request, no redirect followed; a failure is an `Exchange`, never an exception."""
+        """One request, no redirect followed; a failure is an `Exchange`, never an exception.
+        It waits for its host's ceiling first (see `host_ceiling`), outside its time limits."""
+        async with self._ceilings.of(url):
+            return await self._fetch(method, url, headers)
+
+    async def _fetch(
+        self, method: str, url: str, headers: Mapping[str, str] | None
+    ) -> tuple[Exchange, Answer | None]:
         start = time.monotonic()
         try:
             target = _request_url(url)

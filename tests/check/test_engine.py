@@ -226,6 +226,20 @@ async def test_per_host_limit_is_respected(alpha: SimHost, settings: CheckSettin
     assert alpha.max_in_flight == 3
 
 
+async def test_redirects_from_other_hosts_count_against_the_target_hosts_limit(
+    alpha: SimHost, beta: SimHost, settings: CheckSettings
+) -> None:
+    # A host that moved its pages (pytorch.org/docs -> docs.pytorch.org) sends every link of
+    # its lane to the other host, which its own links also reach: together, never more than
+    # the target's limit at once.
+    beta.latency = 0.1
+    moved = [alpha.route(f"/old{n}", Redirect(beta.route(f"/new{n}", Page()))) for n in range(8)]
+    direct = [beta.route(f"/p{n}", Page()) for n in range(8)]
+    results = await run([*moved, *direct], replace(settings, concurrency=16, per_host=2))
+    assert all(result.status in (Status.OK, Status.REDIRECTED) for result in results.values())
+    assert beta.max_in_flight == 2
+
+
 async def test_domain_rule_overrides_the_per_host_limit(
     alpha: SimHost, settings: CheckSettings
 ) -> None:
