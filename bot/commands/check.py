@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import suppress
 from dataclasses import replace
+from pathlib import Path
 
 from bot import collector
 from bot.check.parallel import check_in_workers
@@ -15,6 +16,7 @@ from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
 from bot.check.shards import Shard, lane_host, shard_extra
 from bot.configfile import DEFAULT_CONFIG, config_path
+from bot.cpu_limit import cgroup_cpus
 from bot.errors import InputError, NotAvailableError
 from bot.extract.collect import links_from_inputs, occurrences_of
 from bot.fileio import atomic_write_text
@@ -66,13 +68,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "`roadmap-bot merge` joins the N reports into the whole run's")
 
 
-def usable_cpus() -> int:
+def usable_cpus(root: Path = Path("/")) -> int:
     """The CPUs this process may run on: fewer than the machine's under `taskset` or a
-    container's cpuset, where a worker per machine CPU would only take turns."""
+    container's cpuset, and no more than its cgroup's CPU limit (`docker run --cpus`), where
+    a worker per machine CPU would only take turns (`root`: where /proc and /sys are)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # no affinity on this platform (macOS, Windows)
-        return os.cpu_count() or 1
+        cpus = os.cpu_count() or 1
+    limit = cgroup_cpus(root)
+    return cpus if limit is None else min(cpus, limit)
 
 
 def jobs_from_args(args: argparse.Namespace) -> int:

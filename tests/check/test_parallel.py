@@ -22,6 +22,7 @@ from bot.check.parallel import check_in_workers, passes
 from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host
 from bot.cli import main
+from bot.commands.check import usable_cpus
 from bot.errors import BotError
 from bot.model import (
     Hop,
@@ -158,6 +159,18 @@ def test_the_default_jobs_are_the_cpus_this_process_may_use() -> None:
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.split()
     assert shown == ["1", "3"]
+
+
+def test_the_default_jobs_stay_within_the_cgroups_cpu_limit(tmp_path: Path) -> None:
+    # `docker run --cpus 1` on a machine of many CPUs: the affinity shows them all.
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/cgroup").write_text("0::/\n", encoding="ascii")
+    (tmp_path / "sys/fs/cgroup").mkdir(parents=True)
+    (tmp_path / "sys/fs/cgroup/cpu.max").write_text("100000 100000\n", encoding="ascii")
+    assert usable_cpus(tmp_path) == 1
+    (tmp_path / "sys/fs/cgroup/cpu.max").write_text("max 100000\n", encoding="ascii")
+    assert usable_cpus(tmp_path) == (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
 
 
 async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:
