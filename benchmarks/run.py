@@ -66,6 +66,7 @@ class Settings:
     refuse: bool = False
     tls: bool = False  # the web serves https (the tools trust its CA through SSL_CERT_FILE)
     failing_hosts: int = 0  # hosts answering 502 to everything (after the shell hosts)
+    moved_hosts: int = 0  # hosts whose pages moved to the last host (after the 502 hosts)
 
     @property
     def certificate(self) -> Path:
@@ -148,6 +149,8 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     p.add_argument("--drip-hosts", type=int, default=0, help="hosts whose bodies never end")
     p.add_argument("--shell-hosts", type=int, default=0, help="app-shell hosts (catch-all 200)")
     p.add_argument("--failing-hosts", type=int, default=0, help="hosts answering 502")
+    p.add_argument("--moved-hosts", type=int, default=0,
+                   help="hosts whose pages moved to the last host (301 to /moved/...)")
     p.add_argument("--tool-limit", type=float, default=900.0, help="kill a tool after this")
     p.add_argument("--repeat", type=int, default=1, help="runs per tool (best one reported)")
     p.add_argument("--tools", default=",".join(peers.TOOLS), help="comma-separated")
@@ -167,7 +170,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         a.links, a.hosts, a.latency_ms / 1000, a.cap, a.concurrency or a.hosts * a.cap,
         per_host, a.timeout, a.workers, a.broken, a.slow_hosts,
         a.slow_latency_ms / 1000, a.drip_hosts, a.shell_hosts, a.tool_limit, a.repeat, tuple(a.tools.split(",")), out,
-        a.profile, a.nice, caps, a.refuse, a.tls, a.failing_hosts,
+        a.profile, a.nice, caps, a.refuse, a.tls, a.failing_hosts, a.moved_hosts,
     )  # fmt: skip
 
 
@@ -188,7 +191,7 @@ class SimWeb:
             f"--latency-ms={s.latency * 1000}", f"--cap={s.cap}", f"--workers={s.workers}",
             f"--slow-hosts={s.slow_hosts}", f"--slow-latency-ms={s.slow_latency * 1000}",
             f"--drip-hosts={s.drip_hosts}", f"--shell-hosts={s.shell_hosts}",
-            f"--failing-hosts={s.failing_hosts}",
+            f"--failing-hosts={s.failing_hosts}", f"--moved-hosts={s.moved_hosts}",
             f"--max-seconds={s.tool_limit * (len(s.tools) * s.repeat + 1)}",
         ]  # fmt: skip
         if s.caps:
@@ -407,6 +410,7 @@ def run_tool(tool: peers.Tool, s: Settings, web: SimWeb, plan: Plan, run_dir: Pa
         + [f"{s.drip_hosts} drip host(s)"] * bool(s.drip_hosts)
         + [f"{s.shell_hosts} app-shell host(s)"] * bool(s.shell_hosts)
         + [f"{s.failing_hosts} 502 host(s)"] * bool(s.failing_hosts)
+        + [f"{s.moved_hosts} moved host(s)"] * bool(s.moved_hosts)
         + [caps] * bool(caps)
     ) or "healthy"
     if s.tls:
@@ -496,7 +500,7 @@ def describe(s: Settings, plan: Plan) -> str:
         f"{' (429 above it)' if s.refuse else ''}; tools: concurrency {s.concurrency}, per-host {s.per_host}, timeout "
         f"{s.timeout:.0f} s; slow hosts {s.slow_hosts} at {s.slow_latency:.1f} s; "
         f"drip hosts {s.drip_hosts}; app-shell hosts {s.shell_hosts}; "
-        f"502 hosts {s.failing_hosts}; "
+        f"502 hosts {s.failing_hosts}; moved hosts {s.moved_hosts}; "
         f"{'https; ' if s.tls else ''}"
         f"ideal bound {ideal:.3f} s (fast hosts {fast:.3f} s); {os.cpu_count()} CPUs"
     )

@@ -57,6 +57,7 @@ from aiohttp import web
 FIRST_HOST = ipaddress.IPv4Address("127.0.0.2")
 CONTROL_PREFIX = "/__bench/"
 BROKEN_PREFIX = "/gone/"
+MOVED_PREFIX = "/moved"  # where a moved host's pages are now, on the last host
 PAGE = (
     "<!doctype html><html lang=en><head><meta charset=utf-8>"
     "<title>Simulated page {path}</title></head>"
@@ -88,7 +89,7 @@ class HostState:
     """Counters and the server-side cap of one simulated host."""
 
     index: int
-    kind: str  # "fast", "slow", "drip", "shell" or "failing"
+    kind: str  # "fast", "slow", "drip", "shell", "failing" or "moved"
     latency: float
     cap: int
     semaphore: asyncio.Semaphore
@@ -160,6 +161,9 @@ class WorkerConfig:
     refuse: bool = False  # above the cap: 429 at once instead of a queue
     tls_dir: str = ""  # serve https with the certificates in tls_dir (see write_certificates)
     failing_hosts: int = 0  # after the shell hosts: 502 to every request (a dead backend)
+    # After the failing hosts: every page moved to the last host (301 to /moved/PATH there),
+    # whose own links stay where they are: a site that moved its docs to another host.
+    moved_hosts: int = 0
 
     def my_hosts(self) -> list[int]:
         """Indices of the hosts this worker owns."""
@@ -167,7 +171,8 @@ class WorkerConfig:
 
     def kind_of(self, index: int) -> str:
         """Hosts 0..slow_hosts-1 are slow, the next drip_hosts drip, the next shell_hosts are
-        app-shell hosts, the next failing_hosts answer 502, the rest are fast."""
+        app-shell hosts, the next failing_hosts answer 502, the next moved_hosts redirect to
+        the last host, the rest are fast."""
         if index < self.slow_hosts:
             return "slow"
         if index < self.slow_hosts + self.drip_hosts:
@@ -175,7 +180,9 @@ class WorkerConfig:
         special = self.slow_hosts + self.drip_hosts + self.shell_hosts
         if index < special:
             return "shell"
-        return "failing" if index < special + self.failing_hosts else "fast"
+        if index < special + self.failing_hosts:
+            return "failing"
+        return "moved" if index < special + self.failing_hosts + self.moved_hosts else "fast"
 
     def cap_of(self, index: int) -> int:
         """How many requests host `index` serves at once."""
@@ -219,6 +226,8 @@ def make_app(config: WorkerConfig) -> web.Application:
                     return await drip(request)
                 if state.kind == "failing":
                     return web.Response(status=502, text="Bad Gateway")
+                if state.kind == "moved" and not request.path.startswith(BROKEN_PREFIX):
+                    return moved(request, host_address(config.hosts - 1))
         finally:
             state.depart()
         return page_response(request.path, state.kind == "shell")
@@ -241,6 +250,12 @@ async def drip(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client gave up, as it should
     return response
+
+
+def moved(request: web.Request, target: str) -> web.Response:
+    """A page that moved for good to `target` (same scheme and port), under /moved/."""
+    location = request.url.with_host(target).with_path(MOVED_PREFIX + request.path)
+    return web.Response(status=301, headers={"Location": str(location), "LinkChecker": "benchmark"})
 
 
 def refusal() -> web.Response:
@@ -378,6 +393,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--drip-hosts", type=int, default=0, help="hosts with endless bodies")
     parser.add_argument("--shell-hosts", type=int, default=0, help="app-shell (catch-all) hosts")
     parser.add_argument("--failing-hosts", type=int, default=0, help="hosts answering 502")
+    parser.add_argument("--moved-hosts", type=int, default=0,
+                        help="hosts whose pages moved to the last host (301)")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop by itself")
     parser.add_argument("--tls-dir", default="",
                         help="serve https; a certificate for every host is written here")
@@ -403,6 +420,7 @@ def worker_config(args: argparse.Namespace, worker: int) -> WorkerConfig:
         refuse=args.refuse,
         tls_dir=args.tls_dir,
         failing_hosts=args.failing_hosts,
+        moved_hosts=args.moved_hosts,
     )
 
 
