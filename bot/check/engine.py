@@ -32,6 +32,7 @@ from typing import Any
 from bot import collector
 from bot.check.app_shell import ShellComparison
 from bot.check.classify import ClassifyRules, classify
+from bot.check.host_ceiling import Ceilings
 from bot.check.host_limits import (
     REFUSAL_STATUSES,
     HostGate,
@@ -625,9 +626,11 @@ async def check_pass(
     sleep: Sleep = asyncio.sleep,
     jitter: Callable[[], float] = random.random,
     on_result: Callable[[int, LinkResult], None] | None = None,
+    ceilings: Ceilings | None = None,
 ) -> Checked:
     """Check every link once (see `check_links`); one process's share of a run. `on_result`
-    hears each result with its index in `links` as it is decided."""
+    hears each result with its index in `links` as it is decided; `ceilings` are the per-host
+    ceilings shared with the run's other processes (see `host_ceiling`)."""
     lanes, known = plan(links, settings)
     results: list[LinkResult | None] = [known.get(index) for index in range(len(links))]
 
@@ -644,7 +647,7 @@ async def check_pass(
         if on_result is not None:
             on_result(index, result)
     with fewer_collections():
-        async with open_client(settings) as client:
+        async with open_client(settings, ceilings) as client:
             checker = Checker(client, settings, page_hook, validators or {}, clock, sleep, jitter)
             total = sum(len(lane.pending) for lane in lanes)
             scheduler = Scheduler(checker, lanes, total, record)

@@ -30,7 +30,7 @@ from yarl import URL
 from bot.check.client_errors import BodyCutShort, ConnectFailed, NameNotResolved, TlsFailed
 from bot.check.client_redirect import client_redirect
 from bot.check.cookies import Cookies
-from bot.check.host_ceiling import HostCeilings
+from bot.check.host_ceiling import Ceilings, HostCeilings
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
@@ -252,13 +252,14 @@ class HttpClient:
     settings that bound every request."""
 
     def __init__(
-        self, session: LazySession, settings: CheckSettings, wire: Wire | None = None
+        self, session: LazySession, settings: CheckSettings, wire: Wire | None = None,
+        ceilings: Ceilings | None = None,
     ) -> None:
         self._session = session
         self._settings = settings
         self._wire = wire
         self._literal_verdicts: dict[str, str] = {}  # raw host -> `_refused_literal` of it
-        self._ceilings = HostCeilings(settings)
+        self._ceilings = ceilings or HostCeilings(settings)
 
     @property
     def settings(self) -> CheckSettings:
@@ -575,8 +576,11 @@ def session_headers(settings: CheckSettings) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
-    """The run's client: the guarded resolver, one cookie jar, no credentials."""
+async def open_client(
+    settings: CheckSettings, ceilings: Ceilings | None = None
+) -> AsyncIterator[HttpClient]:
+    """The run's client: the guarded resolver, one cookie jar, no credentials; the per-host
+    `ceilings` shared with other processes, if any (see `host_ceiling`)."""
     resolver = GuardedResolver(settings)
     headers = session_headers(settings)
     # The same resolver and cookie jar for both clients: a cookie set on a hop read by either
@@ -587,7 +591,7 @@ async def open_client(settings: CheckSettings) -> AsyncIterator[HttpClient]:
     if settings.http_client is not HttpClientKind.AIOHTTP:
         wire = Wire(settings, resolver, cookies, headers)
     try:
-        yield HttpClient(session, settings, wire)
+        yield HttpClient(session, settings, wire, ceilings)
     finally:
         if wire is not None:
             await wire.close()

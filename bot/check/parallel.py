@@ -31,6 +31,7 @@ from bot.check.engine import (
     check_pass,
     utc_now,
 )
+from bot.check.host_ceiling import SharedCeilings
 from bot.check.host_limits import throttling_record
 from bot.check.settings import CheckSettings
 from bot.check.shards import deal, lane_host, merge_throttling
@@ -80,15 +81,18 @@ class Pass:
     settings: CheckSettings
 
 
-def passes(links: Sequence[Link], settings: CheckSettings, jobs: int) -> list[Pass]:
+def passes(links: Sequence[Link], settings: CheckSettings, jobs: int,
+           hosts: Sequence[str] | None = None) -> list[Pass]:
     """The workers' shares: hosts dealt over at most `jobs` workers (none empty), the global
-    concurrency split so that together they never exceed it."""
+    concurrency split so that together they never exceed it. `hosts`: each link's lane host,
+    when the caller has them."""
     workers = max(1, min(jobs, settings.concurrency, len(links)))
     if workers == 1:  # nothing to deal: no host need be known before the first request
         groups = [list(range(len(links)))] if links else []
     else:
-        groups = [group for group in deal([lane_host(link, settings) for link in links],
-                                          workers) if group]
+        if hosts is None:
+            hosts = [lane_host(link, settings) for link in links]
+        groups = [group for group in deal(hosts, workers) if group]
     share = max(1, settings.concurrency // max(1, len(groups)))
     return [Pass(tuple(group), replace(settings, concurrency=share)) for group in groups]
 
@@ -106,20 +110,24 @@ async def check_in_workers(
 ) -> Report:
     """`check_links` over `jobs` worker processes; one process when there is nothing to split."""
     can_fork = FORK in multiprocessing.get_all_start_methods()
-    shares = passes(links, settings, jobs) if can_fork else []
+    hosts = [lane_host(link, settings) for link in links] if can_fork and jobs > 1 else []
+    shares = passes(links, settings, jobs, hosts) if hosts else []
     if len(shares) <= 1:
         return await check_links(links, settings, inputs=inputs, page_hook=page_hook,
                                  validators=validators, progress=progress, clock=clock)
     generated_at = clock()
     gathered = _Gathered([None] * len(links), progress)
     context = multiprocessing.get_context(FORK)
+    # A host's own links live in one worker, but a redirect from any worker's link may lead
+    # to it: its ceiling is counted across all of them.
+    ceilings = SharedCeilings(settings, hosts, context)
     own, *others = shares
     workers = []
     for share in others:  # forked before this process opens a client of its own
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(
             target=_work, args=(sender, [links[at] for at in share.indices], share.settings,
-                                page_hook, validators, clock), daemon=True)
+                                page_hook, validators, clock, ceilings), daemon=True)
         process.start()
         sender.close()
         workers.append((process, receiver, share))
@@ -128,7 +136,7 @@ async def check_in_workers(
             for _, receiver, share in workers:
                 group.create_task(gathered.collect(receiver, share.indices))
             group.create_task(gathered.check_here([links[at] for at in own.indices], own,
-                                                  page_hook, validators, clock))
+                                                  page_hook, validators, clock, ceilings))
     except* BotError as lost:
         raise lost.exceptions[0] from None  # one line for the CLI, not a group
     finally:
@@ -181,7 +189,8 @@ class _Gathered:
             loop.remove_reader(descriptor)
 
     async def check_here(self, links: list[Link], share: Pass, page_hook: PageHook | None,
-                         validators: Validators | None, clock: Clock) -> None:
+                         validators: Validators | None, clock: Clock,
+                         ceilings: SharedCeilings) -> None:
         """This process's own share, checked while the workers check theirs: one process
         fewer, and results that need no trip through a pipe."""
 
@@ -191,7 +200,8 @@ class _Gathered:
                 self.progress(result)
 
         checked = await check_pass(links, share.settings, page_hook=page_hook,
-                                   validators=validators, clock=clock, on_result=take)
+                                   validators=validators, clock=clock, on_result=take,
+                                   ceilings=ceilings)
         self.throttling.append(throttling_record(checked.limits))
 
     def _take(self, batch: list[tuple[int, LinkResult]], indices: Sequence[int]) -> None:
@@ -202,7 +212,8 @@ class _Gathered:
 
 
 def _work(sender: Connection, links: list[Link], settings: CheckSettings,
-          page_hook: PageHook | None, validators: Validators | None, clock: Clock) -> None:
+          page_hook: PageHook | None, validators: Validators | None, clock: Clock,
+          ceilings: SharedCeilings) -> None:
     """A worker process: check its links, streaming results back in batches."""
     # Forked from inside the parent's running event loop: this process starts its own.
     asyncio.events._set_running_loop(None)
@@ -220,7 +231,8 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
             flush()
 
     checked = asyncio.run(check_pass(links, settings, page_hook=page_hook,
-                                     validators=validators, clock=clock, on_result=on_result))
+                                     validators=validators, clock=clock, on_result=on_result,
+                                     ceilings=ceilings))
     if batch:
         flush()
     sender.send(("done", throttling_record(checked.limits)))

@@ -1,13 +1,23 @@
 """`HostCeilings`: one ceiling per host as the engine keys hosts (scheme and default port
-aside), as wide as the host's per-host limit, a domain rule's included. No request is sent:
-hosts here are names only."""
+aside), as wide as the host's per-host limit, a domain rule's included; `SharedCeilings`: the
+same count across forked processes. No request is sent: hosts here are names only."""
 
 from __future__ import annotations
 
-from bot.check.host_ceiling import HostCeilings
+import asyncio
+import multiprocessing
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.check.host_ceiling import POLL_SECONDS, SPARE_SLOTS, HostCeilings, SharedCeilings
 from bot.check.settings import CheckSettings, DomainRule
 
 SETTINGS = CheckSettings(per_host=3, domains=(DomainRule(host="ruled.example", per_host=1),))
+if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows
+    pytest.skip("worker processes are forked", allow_module_level=True)
+FORKS = multiprocessing.get_context("fork")
 
 
 async def taken_before_full(ceilings: HostCeilings, url: str) -> int:
@@ -33,3 +43,62 @@ async def test_a_ceiling_is_the_hosts_per_host_limit() -> None:
     ceilings = HostCeilings(SETTINGS)
     assert await taken_before_full(ceilings, "https://docs.example/") == 3
     assert await taken_before_full(ceilings, "https://www.ruled.example/page") == 1
+
+
+def test_a_host_reached_only_by_redirects_counts_in_a_spare_slot() -> None:
+    shared = SharedCeilings(SETTINGS, ["b.example", "a.example", "b.example"], FORKS)
+    assert [shared.slot_of("a.example"), shared.slot_of("b.example")] == [0, 1]
+    spare = shared.slot_of("docs.example")
+    assert 2 <= spare < 2 + SPARE_SLOTS and shared.slot_of("docs.example") == spare
+
+
+def test_a_shared_ceiling_holds_across_forked_processes() -> None:
+    # A worker holds the only place of a host; here, taking one waits until it lets go. Not
+    # an async test: the fork happens before any event loop runs in this process.
+    shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
+    held, release = FORKS.Event(), FORKS.Event()
+
+    def holder() -> None:
+        async def hold() -> None:
+            async with shared.of("https://docs.example/a"):
+                held.set()
+                await asyncio.to_thread(release.wait, 10)
+
+        asyncio.run(hold())
+
+    worker = FORKS.Process(target=holder, daemon=True)
+    worker.start()
+    try:
+        assert held.wait(10)
+        assert asyncio.run(waits_for_the_other(shared, release))
+    finally:
+        release.set()
+        worker.join(10)
+    assert worker.exitcode == 0
+
+
+async def waits_for_the_other(shared: SharedCeilings, release: Any) -> bool:
+    """True when taking the host's place waits while the other process holds it, and gets it
+    once that one lets go."""
+    gate = shared.of("http://docs.example/b")
+    taking = asyncio.create_task(gate.__aenter__())
+    await asyncio.sleep(5 * POLL_SECONDS)
+    waited = not taking.done()
+    release.set()
+    await asyncio.wait_for(taking, 10)
+    await gate.__aexit__(None, None, None)
+    return waited
+
+
+async def test_a_release_here_wakes_a_waiter_here_at_once() -> None:
+    shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
+    gate = shared.of("https://docs.example/")
+    await gate.__aenter__()
+    taking = asyncio.create_task(gate.__aenter__())
+    await asyncio.sleep(0)
+    assert not taking.done()
+    await gate.__aexit__(None, None, None)
+    for _ in range(3):  # a few turns of the loop, far fewer than a look every POLL_SECONDS
+        await asyncio.sleep(0)
+    assert taking.done()
+    await gate.__aexit__(None, None, None)

@@ -173,6 +173,25 @@ def test_the_default_jobs_stay_within_the_cgroups_cpu_limit(tmp_path: Path) -> N
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
 
 
+async def test_a_redirect_from_another_workers_host_counts_against_the_hosts_limit(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # The moved host's links and the target's own are dealt to different workers; the
+    # target's ceiling is counted across both.
+    moved, target = await web.add_host("moved"), await web.add_host("target")
+    target.latency = 0.1
+    urls = [moved.route(f"/old{n}", Redirect(target.route(f"/new{n}", Page()))) for n in range(8)]
+    urls += [target.route(f"/p{n}", Page()) for n in range(8)]
+    links = [Link(url) for url in urls]
+    narrow = replace(settings, concurrency=16, per_host=2)
+    shares = passes(links, narrow, 2)
+    assert [{lane_host(links[at], narrow) for at in share.indices} for share in shares] == [
+        {lane_host(links[0], narrow)}, {lane_host(links[8], narrow)}]
+    report = await check_in_workers(links, narrow, 2)
+    assert {result.status for result in report.links} == {Status.OK, Status.REDIRECTED}
+    assert target.max_in_flight == 2
+
+
 async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:
     links = await sim_links(web)
     moment = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
