@@ -2,8 +2,11 @@
 own links within its window, but a redirect from another host's link adds to that unseen: a
 site that moved its pages to another host (pytorch.org/docs to docs.pytorch.org) sends every
 link of its lane there, on top of the links that name the new host. So every request, first
-or hop, passes its host's ceiling here: at most `per_host_limit(host)` at once. A request
-holds no ceiling while it waits for another's, so no two wait on each other.
+or hop, passes its host's ceiling here: at most `per_host_limit(host)` at once, and after an
+answer of 429 never again more than half the requests that were in flight with the refused
+one (the rule of the engine's window, `host_limits`), whichever link drew it. A 429 to a
+request sent before the last lesson teaches nothing new: its level was allowed then, not
+now. A request holds no ceiling while it waits for another's, so no two wait on each other.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
 of any process may redirect to it, so the count is kept in memory the forked workers share
@@ -16,10 +19,11 @@ import asyncio
 import contextlib
 import zlib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
+from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.check.settings import CheckSettings
 from bot.urls import host_key, host_of
@@ -32,45 +36,149 @@ SPARE_SLOTS = 4096
 POLL_SECONDS = 0.01
 
 
+class Place(NamedTuple):
+    """A request's place under a ceiling: the requests in flight with it (itself included),
+    and how many lessons the ceiling had learned when it was taken."""
+
+    level: int
+    lessons: int
+
+
 class Ceiling(Protocol):
-    async def __aenter__(self) -> Any: ...
+    async def __aenter__(self) -> Place: ...
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
                         trace: TracebackType | None) -> Any: ...
+
+    def refused(self, place: Place) -> None: ...
 
 
 class Ceilings(Protocol):
     def of(self, url: str) -> Ceiling: ...
 
 
+@dataclass(frozen=True)
+class Slots:
+    """Per slot: requests in flight, the learned limit (0: none yet), lessons learned."""
+
+    counts: MutableSequence[int]
+    learned: MutableSequence[int]
+    lessons: MutableSequence[int]
+
+
+class CountedCeiling:
+    """One host's ceiling in one process: a place in a count per slot (`counts`: this
+    process's list, or an array the forked workers share) under the slot's learned limit
+    (`learned`, 0 until a 429; `lessons`, how many times it was learned), changed under
+    `lock`. A waiter is woken by a release in its own process; one waiter at a time (the
+    poller) also looks again every `poll` seconds for a place freed elsewhere (None: there is
+    no elsewhere), and hands that on to the next in line when it leaves."""
+
+    def __init__(self, slots: Slots, lock: Any, slot: int, limit: int,
+                 poll: float | None) -> None:
+        self._counts = slots.counts
+        self._learned = slots.learned
+        self._lessons = slots.lessons
+        self._lock = lock
+        self._slot = slot
+        self._limit = limit
+        self._poll = poll
+        self._polling = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def _take(self) -> Place | None:
+        with self._lock:
+            learned = self._learned[self._slot]
+            limit = min(self._limit, learned) if learned else self._limit
+            level = self._counts[self._slot] + 1
+            if level > limit:
+                return None
+            self._counts[self._slot] = level
+            return Place(level, self._lessons[self._slot])
+
+    async def __aenter__(self) -> Place:
+        while (place := self._take()) is None:
+            polling = self._poll is not None and not self._polling
+            self._polling = self._polling or polling
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._poll if polling else None):
+                        await waiter
+            except BaseException:
+                if polling:  # cancelled: another waiter takes over the looking
+                    self._polling = False
+                    self._wake_one()
+                raise
+            finally:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+                if polling:
+                    self._polling = False
+        if self._poll is not None and not self._polling:
+            self._wake_one()  # the next in line looks again, and polls in its turn
+        return place
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        with self._lock:
+            self._counts[self._slot] -= 1
+        self._wake_one()
+
+    def _wake_one(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def refused(self, place: Place) -> None:
+        """The host answered 429 to the request that had `place`: from now on at most half
+        its level, unless a lesson was learned since the request was sent."""
+        with self._lock:
+            if place.lessons != self._lessons[self._slot]:
+                return
+            learned = self._learned[self._slot]
+            half = max(1, place.level // 2)
+            self._learned[self._slot] = min(learned, half) if learned else half
+            self._lessons[self._slot] += 1
+
+
 class HostCeilings:
-    """One semaphore per host (as the engine keys hosts: host[:port]), made at its first
-    request: the ceilings of a run in one process."""
+    """The ceilings of a run in one process, a slot per host (as the engine keys hosts:
+    host[:port]) made at its first request."""
 
     def __init__(self, settings: CheckSettings) -> None:
         self._settings = settings
-        self._gates: dict[str, asyncio.Semaphore] = {}
+        self._slots = Slots([], [], [])
+        self._gates: dict[str, CountedCeiling] = {}
 
-    def of(self, url: str) -> asyncio.Semaphore:
+    def of(self, url: str) -> CountedCeiling:
         host = host_key(url)
         gate = self._gates.get(host)
         if gate is None:
-            gate = asyncio.Semaphore(self._settings.per_host_limit(host_of(url)))
+            slot = len(self._slots.counts)
+            for column in (self._slots.counts, self._slots.learned, self._slots.lessons):
+                column.append(0)
+            limit = self._settings.per_host_limit(host_of(url))
+            gate = CountedCeiling(self._slots, contextlib.nullcontext(), slot, limit, None)
             self._gates[host] = gate
         return gate
 
 
 class SharedCeilings:
-    """The ceilings of a run over forked workers: a count per host in shared memory, changed
-    under one lock. Made before the fork, with every host the links name."""
+    """The ceilings of a run over forked workers: the counts and learned limits in shared
+    memory, changed under one lock. Made before the fork, with every host the links name."""
 
     def __init__(self, settings: CheckSettings, hosts: Iterable[str],
                  context: BaseContext) -> None:
         self._settings = settings
         self._slots = {host: at for at, host in enumerate(sorted(set(hosts)))}
-        self._counts = context.RawArray("i", len(self._slots) + SPARE_SLOTS)
+        size = len(self._slots) + SPARE_SLOTS
+        self._shared = Slots(*(context.RawArray("i", size) for _ in range(3)))
         self._lock = context.Lock()
-        self._gates: dict[str, SharedCeiling] = {}
+        self._gates: dict[str, CountedCeiling] = {}
 
     def slot_of(self, host: str) -> int:
         known = self._slots.get(host)
@@ -78,52 +186,12 @@ class SharedCeilings:
             return known
         return len(self._slots) + zlib.crc32(host.encode("utf-8")) % SPARE_SLOTS
 
-    def of(self, url: str) -> SharedCeiling:
+    def of(self, url: str) -> CountedCeiling:
         host = host_key(url)
         gate = self._gates.get(host)
         if gate is None:
             limit = self._settings.per_host_limit(host_of(url))
-            gate = SharedCeiling(self._counts, self._lock, self.slot_of(host), limit)
+            gate = CountedCeiling(self._shared, self._lock, self.slot_of(host), limit,
+                                  POLL_SECONDS)
             self._gates[host] = gate
         return gate
-
-
-class SharedCeiling:
-    """One host's ceiling in one process: takes a place in the shared count, or waits for
-    one (woken by a release here, or looking again every POLL_SECONDS for one elsewhere)."""
-
-    def __init__(self, counts: Any, lock: Any, slot: int, limit: int) -> None:
-        self._counts = counts
-        self._lock = lock
-        self._slot = slot
-        self._limit = limit
-        self._waiters: deque[asyncio.Future[None]] = deque()
-
-    def _take(self) -> bool:
-        with self._lock:
-            if self._counts[self._slot] >= self._limit:
-                return False
-            self._counts[self._slot] += 1
-            return True
-
-    async def __aenter__(self) -> None:
-        while not self._take():
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(POLL_SECONDS):
-                        await waiter
-            finally:
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(waiter)
-
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        trace: TracebackType | None) -> None:
-        with self._lock:
-            self._counts[self._slot] -= 1
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break

@@ -73,6 +73,7 @@ CHUNK = 16 * 1024
 DRAIN_BYTES = 256 * 1024
 DRAIN_SECONDS = 1.0
 DETAIL_MAX = 200  # hostile servers choose these strings: keep them short
+TOO_MANY_REQUESTS = 429
 
 # Headers shown by `explain` and kept per exchange; cookies and anything else stay out.
 SHOWN_HEADERS: tuple[str, ...] = (
@@ -269,9 +270,14 @@ class HttpClient:
         self, method: str, url: str, headers: Mapping[str, str] | None = None
     ) -> tuple[Exchange, Answer | None]:
         """One request, no redirect followed; a failure is an `Exchange`, never an exception.
-        It waits for its host's ceiling first (see `host_ceiling`), outside its time limits."""
-        async with self._ceilings.of(url):
-            return await self._fetch(method, url, headers)
+        It waits for its host's ceiling first (see `host_ceiling`), outside its time limits,
+        and teaches it an answer of 429."""
+        ceiling = self._ceilings.of(url)
+        async with ceiling as place:
+            done = await self._fetch(method, url, headers)
+        if done[1] is not None and done[1].status == TOO_MANY_REQUESTS:
+            ceiling.refused(place)  # the host said how many is too many, to whichever link
+        return done
 
     async def _fetch(
         self, method: str, url: str, headers: Mapping[str, str] | None

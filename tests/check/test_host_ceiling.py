@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from bot.check.host_ceiling import POLL_SECONDS, SPARE_SLOTS, HostCeilings, SharedCeilings
+from bot.check.host_ceiling import (
+    POLL_SECONDS,
+    SPARE_SLOTS,
+    Ceiling,
+    HostCeilings,
+    Place,
+    SharedCeilings,
+)
 from bot.check.settings import CheckSettings, DomainRule
 
 SETTINGS = CheckSettings(per_host=3, domains=(DomainRule(host="ruled.example", per_host=1),))
@@ -20,14 +27,18 @@ if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - 
 FORKS = multiprocessing.get_context("fork")
 
 
-async def taken_before_full(ceilings: HostCeilings, url: str) -> int:
-    """How many requests to `url`'s host hold its ceiling when it is full."""
-    gate = ceilings.of(url)
-    held = 0
-    while not gate.locked():
-        await gate.acquire()
-        held += 1
-    return held
+async def places(gate: Ceiling) -> int:
+    """How many requests take a place under `gate` at once (of ten that try); all given back."""
+    tries = [asyncio.create_task(gate.__aenter__()) for _ in range(10)]
+    for _ in range(3):
+        await asyncio.sleep(0)
+    taken = [attempt for attempt in tries if attempt.done()]
+    for attempt in tries:
+        attempt.cancel()
+    await asyncio.gather(*tries, return_exceptions=True)
+    for _ in taken:  # each place given back, as a request gives back its own
+        await gate.__aexit__(None, None, None)
+    return len(taken)
 
 
 async def test_a_host_is_one_ceiling_whatever_its_scheme_default_port_and_path() -> None:
@@ -41,8 +52,28 @@ async def test_a_host_is_one_ceiling_whatever_its_scheme_default_port_and_path()
 
 async def test_a_ceiling_is_the_hosts_per_host_limit() -> None:
     ceilings = HostCeilings(SETTINGS)
-    assert await taken_before_full(ceilings, "https://docs.example/") == 3
-    assert await taken_before_full(ceilings, "https://www.ruled.example/page") == 1
+    assert await places(ceilings.of("https://docs.example/")) == 3
+    assert await places(ceilings.of("https://www.ruled.example/page")) == 1
+
+
+@pytest.mark.parametrize(("level", "after"), [(1, 1), (2, 1), (3, 1), (4, 2), (8, 3)])
+async def test_a_429_leaves_half_the_refused_level_and_never_more(level: int, after: int) -> None:
+    ceilings = HostCeilings(replace(SETTINGS, per_host=3))
+    gate = ceilings.of("https://docs.example/")
+    gate.refused(Place(level, lessons=0))
+    assert await places(HostCeilings(SETTINGS).of("https://docs.example/")) == 3
+    assert await places(gate) == after
+    gate.refused(Place(8, lessons=1))  # a later 429 at a higher level gives nothing back
+    assert await places(gate) == after
+
+
+async def test_a_429_to_a_request_sent_before_the_last_lesson_teaches_nothing() -> None:
+    gate = HostCeilings(replace(SETTINGS, per_host=4)).of("https://docs.example/")
+    gate.refused(Place(4, lessons=0))
+    gate.refused(Place(2, lessons=0))  # in flight with the first: 2 was allowed then
+    assert await places(gate) == 2
+    gate.refused(Place(2, lessons=1))  # sent since: 2 is too many after all
+    assert await places(gate) == 1
 
 
 def test_a_host_reached_only_by_redirects_counts_in_a_spare_slot() -> None:
@@ -102,3 +133,51 @@ async def test_a_release_here_wakes_a_waiter_here_at_once() -> None:
         await asyncio.sleep(0)
     assert taking.done()
     await gate.__aexit__(None, None, None)
+
+
+def test_what_a_worker_learns_holds_in_every_worker() -> None:
+    shared = SharedCeilings(SETTINGS, ["docs.example"], FORKS)
+
+    def refuser() -> None:
+        shared.of("https://docs.example/a").refused(Place(2, lessons=0))
+
+    worker = FORKS.Process(target=refuser, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert worker.exitcode == 0
+    assert asyncio.run(places(shared.of("http://docs.example/b"))) == 1
+
+
+def test_places_freed_elsewhere_reach_every_waiter_here() -> None:
+    # Another worker holds both places and lets them go; the two waiters here learn of it
+    # only by looking (one looks at a time, and hands the looking on), never by a wake-up.
+    shared = SharedCeilings(replace(SETTINGS, per_host=2), ["docs.example"], FORKS)
+    held, release = FORKS.Event(), FORKS.Event()
+
+    def holder() -> None:
+        async def hold() -> None:
+            gate = shared.of("https://docs.example/a")
+            async with gate, gate:
+                held.set()
+                await asyncio.to_thread(release.wait, 10)
+
+        asyncio.run(hold())
+
+    worker = FORKS.Process(target=holder, daemon=True)
+    worker.start()
+    try:
+        assert held.wait(10)
+        assert asyncio.run(both_get_places(shared, release)) == 2
+    finally:
+        release.set()
+        worker.join(10)
+
+
+async def both_get_places(shared: SharedCeilings, release: Any) -> int:
+    gate = shared.of("http://docs.example/b")
+    waiting = [asyncio.create_task(gate.__aenter__()) for _ in range(2)]
+    await asyncio.sleep(3 * POLL_SECONDS)
+    assert not any(task.done() for task in waiting)
+    release.set()
+    places = await asyncio.wait_for(asyncio.gather(*waiting), 10)
+    return len(places)

@@ -15,7 +15,7 @@ from bot.check.engine import check_links
 from bot.check.host_limits import GIVE_UP_REFUSALS
 from bot.check.settings import CheckSettings
 from bot.model import Link, PageSnapshot, Source, Status
-from tests.simweb import Capped, Flaky, Handler, Page, SimWeb
+from tests.simweb import Capped, Flaky, Handler, Page, Redirect, SimWeb
 
 LINKS_PER_HOST = 30
 
@@ -127,3 +127,23 @@ async def test_pauses_grow_while_a_host_keeps_refusing(
     # backoff_base 0.01, backoff_max 0.05: the n-th refusal in a row waits backoff(n) at least
     assert len(pauses) == GIVE_UP_REFUSALS
     assert pauses[0] <= 0.01 and min(pauses[3:]) >= 0.025
+
+
+async def test_redirects_into_a_host_that_allows_one_request_are_slowed_to_its_pace(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # The pages of three hosts moved to a host that allows one request at once, and that host
+    # has links of its own: each lane alone would send it one at a time, all four together
+    # four. The host's ceiling learns from the first answers of 429, whichever link drew them.
+    target = await web.add_host("target")
+    target.fallback = capped = Capped(1, Page(latency=0.05), retry_after="0.05")
+    urls = [target.url(f"/own{n}") for n in range(6)]
+    for k in range(3):
+        moved = await web.add_host(f"moved{k}")
+        urls += [moved.route(f"/old{n}", Redirect(target.url(f"/new{k}/{n}"))) for n in range(6)]
+    polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0)
+    report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
+    assert {result.status for result in report.links} == {Status.OK, Status.REDIRECTED}
+    # The first four requests reach the host together, one from each lane: three are refused,
+    # and their levels leave it one place. Before, it refused 28 and some links ended in 429.
+    assert capped.refused <= 3 and capped.most == 1
