@@ -107,18 +107,21 @@ class CountedCeiling:
                     async with asyncio.timeout(self._poll if polling else None):
                         await waiter
             except BaseException:
-                if polling:  # cancelled: another waiter takes over the looking
-                    self._polling = False
+                self._leave(waiter, polling)
+                # Cancelled: a wake-up this waiter got, or its looking, passes to the next.
+                if polling or (waiter.done() and not waiter.cancelled()):
                     self._wake_one()
                 raise
-            finally:
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(waiter)
-                if polling:
-                    self._polling = False
+            self._leave(waiter, polling)
         if self._poll is not None and not self._polling:
             self._wake_one()  # the next in line looks again, and polls in its turn
         return place
+
+    def _leave(self, waiter: asyncio.Future[None], polling: bool) -> None:
+        with contextlib.suppress(ValueError):  # gone already if a release woke it
+            self._waiters.remove(waiter)
+        if polling:
+            self._polling = False
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
                         trace: TracebackType | None) -> None:

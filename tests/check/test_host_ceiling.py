@@ -181,3 +181,53 @@ async def both_get_places(shared: SharedCeilings, release: Any) -> int:
     release.set()
     places = await asyncio.wait_for(asyncio.gather(*waiting), 10)
     return len(places)
+
+
+async def test_a_waiter_cancelled_after_its_wake_up_passes_it_on() -> None:
+    gate = HostCeilings(replace(SETTINGS, per_host=1)).of("https://docs.example/")
+    await gate.__aenter__()
+    first = asyncio.create_task(gate.__aenter__())
+    second = asyncio.create_task(gate.__aenter__())
+    await asyncio.sleep(0)
+    await gate.__aexit__(None, None, None)  # wakes the first in line
+    first.cancel()  # before it runs: the place must not be lost
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert first.cancelled() and second.done()
+    await gate.__aexit__(None, None, None)
+
+
+def test_a_cancelled_poller_hands_the_looking_on() -> None:
+    # Places held by another worker only: the waiter here that looks is cancelled, and the
+    # next in line must look in its turn, or it would wait for a wake-up that never comes.
+    shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
+    held, release = FORKS.Event(), FORKS.Event()
+
+    def holder() -> None:
+        async def hold() -> None:
+            async with shared.of("https://docs.example/a"):
+                held.set()
+                await asyncio.to_thread(release.wait, 10)
+
+        asyncio.run(hold())
+
+    worker = FORKS.Process(target=holder, daemon=True)
+    worker.start()
+    try:
+        assert held.wait(10)
+        assert asyncio.run(the_second_gets_it(shared, release))
+    finally:
+        release.set()
+        worker.join(10)
+
+
+async def the_second_gets_it(shared: SharedCeilings, release: Any) -> bool:
+    gate = shared.of("http://docs.example/b")
+    looking = asyncio.create_task(gate.__aenter__())
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(gate.__aenter__())
+    await asyncio.sleep(2 * POLL_SECONDS)
+    looking.cancel()
+    release.set()
+    await asyncio.wait_for(waiting, 10)
+    return looking.cancelled()
