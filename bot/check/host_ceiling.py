@@ -9,8 +9,8 @@ request sent before the last lesson teaches nothing new: its level was allowed t
 now. A request holds no ceiling while it waits for another's, so no two wait on each other.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
-of any process may redirect to it, so the count is kept in memory the forked workers share
-(`SharedCeilings`); a single process counts with asyncio semaphores (`HostCeilings`).
+of any process may redirect to it, so the counts are kept in memory the forked workers share
+(`SharedCeilings`); a single process keeps them in lists of its own (`HostCeilings`).
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ from bot.check.settings import CheckSettings
 from bot.urls import host_key, host_of
 
 # Hosts reached only by redirects are not known when the workers are forked: they count in
-# one of these extra slots, chosen by hash. Two such hosts that share a slot share one ceiling
-# (the lower of theirs in effect): slower, never less polite.
+# one of these extra slots, chosen by hash. Two such hosts that share a slot count each
+# other's requests against their own limits: slower, never less polite.
 SPARE_SLOTS = 4096
-# A ceiling released by another process wakes no waiter here: waiters look again this often.
+# A place freed by another process wakes no waiter here: one waiter per host looks again
+# this often.
 POLL_SECONDS = 0.01
 
 

@@ -274,10 +274,10 @@ class HttpClient:
         and teaches it an answer of 429."""
         ceiling = self._ceilings.of(url)
         async with ceiling as place:
-            done = await self._fetch(method, url, headers)
-        if done[1] is not None and done[1].status == TOO_MANY_REQUESTS:
+            exchange, answer = await self._fetch(method, url, headers)
+        if answer is not None and answer.status == TOO_MANY_REQUESTS:
             ceiling.refused(place)  # the host said how many is too many, to whichever link
-        return done
+        return exchange, answer
 
     async def _fetch(
         self, method: str, url: str, headers: Mapping[str, str] | None
