@@ -2,11 +2,14 @@
 own links within its window, but a redirect from another host's link adds to that unseen: a
 site that moved its pages to another host (pytorch.org/docs to docs.pytorch.org) sends every
 link of its lane there, on top of the links that name the new host. So every request, first
-or hop, passes its host's ceiling here: at most `per_host_limit(host)` at once, and after an
-answer of 429 never again more than half the requests that were in flight with the refused
-one (the rule of the engine's window, `host_limits`), whichever link drew it. A 429 to a
-request sent before the last lesson teaches nothing new: its level was allowed then, not
-now. A request holds no ceiling while it waits for another's, so no two wait on each other.
+or hop, passes its host's ceiling here. A ceiling opens as the engine's windows do
+(`host_limits`): one request at first, one more for each answer to a request at the top of
+it, up to `per_host_limit(host)`; the windows need two answers a level, so a ceiling never
+holds a lane's own links back, but the first requests of several lanes that redirect to one
+host reach it one at a time. After an answer of 429, whichever link drew it, a ceiling never
+again allows more than half the requests that were in flight with the refused one; a 429 to
+a request sent before the last lesson teaches nothing new (its level was allowed then, not
+now). A request holds no ceiling while it waits for another's, so no two wait on each other.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
 of any process may redirect to it, so the counts are kept in memory the forked workers share
@@ -37,6 +40,10 @@ SPARE_SLOTS = 4096
 POLL_SECONDS = 0.01
 
 
+TOO_MANY_REQUESTS = 429
+SERVICE_UNAVAILABLE = 503  # a refusal to the engine's window, which grows back; here, no answer
+
+
 class Place(NamedTuple):
     """A request's place under a ceiling: the requests in flight with it (itself included),
     and how many lessons the ceiling had learned when it was taken."""
@@ -51,7 +58,7 @@ class Ceiling(Protocol):
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
                         trace: TracebackType | None) -> Any: ...
 
-    def refused(self, place: Place) -> None: ...
+    def heard(self, place: Place, status: int) -> None: ...
 
 
 class Ceilings(Protocol):
@@ -60,9 +67,11 @@ class Ceilings(Protocol):
 
 @dataclass(frozen=True)
 class Slots:
-    """Per slot: requests in flight, the learned limit (0: none yet), lessons learned."""
+    """Per slot: requests in flight, places opened beyond the first, the learned limit (0:
+    none yet), lessons learned."""
 
     counts: MutableSequence[int]
+    opened: MutableSequence[int]
     learned: MutableSequence[int]
     lessons: MutableSequence[int]
 
@@ -78,6 +87,7 @@ class CountedCeiling:
     def __init__(self, slots: Slots, lock: Any, slot: int, limit: int,
                  poll: float | None) -> None:
         self._counts = slots.counts
+        self._opened = slots.opened
         self._learned = slots.learned
         self._lessons = slots.lessons
         self._lock = lock
@@ -90,7 +100,7 @@ class CountedCeiling:
     def _take(self) -> Place | None:
         with self._lock:
             learned = self._learned[self._slot]
-            limit = min(self._limit, learned) if learned else self._limit
+            limit = min(self._limit, 1 + self._opened[self._slot], learned or self._limit)
             level = self._counts[self._slot] + 1
             if level > limit:
                 return None
@@ -137,9 +147,19 @@ class CountedCeiling:
                 waiter.set_result(None)
                 return
 
-    def refused(self, place: Place) -> None:
-        """The host answered 429 to the request that had `place`: from now on at most half
-        its level, unless a lesson was learned since the request was sent."""
+    def heard(self, place: Place, status: int) -> None:
+        """The host answered the request that had `place` with `status`."""
+        if status == TOO_MANY_REQUESTS:
+            self._refused(place)
+        elif status != SERVICE_UNAVAILABLE:
+            with self._lock:
+                opened = self._opened[self._slot]
+                if place.level > opened and opened + 1 < self._limit:
+                    self._opened[self._slot] = opened + 1  # its level was the top: one more
+
+    def _refused(self, place: Place) -> None:
+        """From now on at most half the level of the refused request, unless a lesson was
+        learned since it was sent."""
         with self._lock:
             if place.lessons != self._lessons[self._slot]:
                 return
@@ -155,7 +175,7 @@ class HostCeilings:
 
     def __init__(self, settings: CheckSettings) -> None:
         self._settings = settings
-        self._slots = Slots([], [], [])
+        self._slots = Slots([], [], [], [])
         self._gates: dict[str, CountedCeiling] = {}
 
     def of(self, url: str) -> CountedCeiling:
@@ -163,7 +183,8 @@ class HostCeilings:
         gate = self._gates.get(host)
         if gate is None:
             slot = len(self._slots.counts)
-            for column in (self._slots.counts, self._slots.learned, self._slots.lessons):
+            for column in (self._slots.counts, self._slots.opened, self._slots.learned,
+                           self._slots.lessons):
                 column.append(0)
             limit = self._settings.per_host_limit(host_of(url))
             gate = CountedCeiling(self._slots, contextlib.nullcontext(), slot, limit, None)
@@ -180,7 +201,7 @@ class SharedCeilings:
         self._settings = settings
         self._slots = {host: at for at, host in enumerate(sorted(set(hosts)))}
         size = len(self._slots) + SPARE_SLOTS
-        self._shared = Slots(*(context.RawArray("i", size) for _ in range(3)))
+        self._shared = Slots(*(context.RawArray("i", size) for _ in range(4)))
         self._lock = context.Lock()
         self._gates: dict[str, CountedCeiling] = {}
 

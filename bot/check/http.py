@@ -73,7 +73,6 @@ CHUNK = 16 * 1024
 DRAIN_BYTES = 256 * 1024
 DRAIN_SECONDS = 1.0
 DETAIL_MAX = 200  # hostile servers choose these strings: keep them short
-TOO_MANY_REQUESTS = 429
 
 # Headers shown by `explain` and kept per exchange; cookies and anything else stay out.
 SHOWN_HEADERS: tuple[str, ...] = (
@@ -271,12 +270,12 @@ class HttpClient:
     ) -> tuple[Exchange, Answer | None]:
         """One request, no redirect followed; a failure is an `Exchange`, never an exception.
         It waits for its host's ceiling first (see `host_ceiling`), outside its time limits,
-        and teaches it an answer of 429."""
+        and tells it the answer."""
         ceiling = self._ceilings.of(url)
         async with ceiling as place:
             exchange, answer = await self._fetch(method, url, headers)
-        if answer is not None and answer.status == TOO_MANY_REQUESTS:
-            ceiling.refused(place)  # the host said how many is too many, to whichever link
+        if answer is not None:
+            ceiling.heard(place, answer.status)  # whichever link the host answered
         return exchange, answer
 
     async def _fetch(

@@ -50,29 +50,47 @@ async def test_a_host_is_one_ceiling_whatever_its_scheme_default_port_and_path()
     assert ceilings.of("https://other.example/a") is not first
 
 
-async def test_a_ceiling_is_the_hosts_per_host_limit() -> None:
+def opened(gate: Ceiling, answers: int) -> Ceiling:
+    """`gate` after `answers` answers of 200, each to a request at the top of its window."""
+    for level in range(1, answers + 1):
+        gate.heard(Place(level, lessons=0), 200)
+    return gate
+
+
+async def test_a_ceiling_opens_one_place_an_answer_up_to_the_hosts_per_host_limit() -> None:
     ceilings = HostCeilings(SETTINGS)
-    assert await places(ceilings.of("https://docs.example/")) == 3
-    assert await places(ceilings.of("https://www.ruled.example/page")) == 1
+    gate = ceilings.of("https://docs.example/")
+    assert await places(gate) == 1
+    gate.heard(Place(1, lessons=0), 404)  # an answer is an answer: the host is not refusing
+    assert await places(gate) == 2
+    gate.heard(Place(1, lessons=0), 200)  # not at the top: proves nothing more
+    assert await places(gate) == 2
+    assert await places(opened(gate, 5)) == 3
+    assert await places(opened(ceilings.of("https://www.ruled.example/page"), 5)) == 1
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_a_refusal_opens_nothing(status: int) -> None:
+    gate = HostCeilings(SETTINGS).of("https://docs.example/")
+    gate.heard(Place(1, lessons=0), status)
+    assert await places(gate) == 1
 
 
 @pytest.mark.parametrize(("level", "after"), [(1, 1), (2, 1), (3, 1), (4, 2), (8, 3)])
 async def test_a_429_leaves_half_the_refused_level_and_never_more(level: int, after: int) -> None:
-    ceilings = HostCeilings(replace(SETTINGS, per_host=3))
-    gate = ceilings.of("https://docs.example/")
-    gate.refused(Place(level, lessons=0))
-    assert await places(HostCeilings(SETTINGS).of("https://docs.example/")) == 3
+    gate = opened(HostCeilings(replace(SETTINGS, per_host=3)).of("https://docs.example/"), 5)
+    gate.heard(Place(level, lessons=0), 429)
     assert await places(gate) == after
-    gate.refused(Place(8, lessons=1))  # a later 429 at a higher level gives nothing back
-    assert await places(gate) == after
+    gate.heard(Place(8, lessons=1), 429)  # a later 429 at a higher level gives nothing back
+    assert await places(opened(gate, 5)) == after
 
 
 async def test_a_429_to_a_request_sent_before_the_last_lesson_teaches_nothing() -> None:
-    gate = HostCeilings(replace(SETTINGS, per_host=4)).of("https://docs.example/")
-    gate.refused(Place(4, lessons=0))
-    gate.refused(Place(2, lessons=0))  # in flight with the first: 2 was allowed then
+    gate = opened(HostCeilings(replace(SETTINGS, per_host=4)).of("https://docs.example/"), 5)
+    gate.heard(Place(4, lessons=0), 429)
+    gate.heard(Place(2, lessons=0), 429)  # in flight with the first: 2 was allowed then
     assert await places(gate) == 2
-    gate.refused(Place(2, lessons=1))  # sent since: 2 is too many after all
+    gate.heard(Place(2, lessons=1), 429)  # sent since: 2 is too many after all
     assert await places(gate) == 1
 
 
@@ -138,10 +156,12 @@ async def test_a_release_here_wakes_a_waiter_here_at_once() -> None:
 def test_what_a_worker_learns_holds_in_every_worker() -> None:
     shared = SharedCeilings(SETTINGS, ["docs.example"], FORKS)
 
-    def refuser() -> None:
-        shared.of("https://docs.example/a").refused(Place(2, lessons=0))
+    def learner() -> None:
+        gate = opened(shared.of("https://docs.example/a"), 2)  # open to 3 in that worker
+        assert asyncio.run(places(gate)) == 3
+        gate.heard(Place(3, lessons=0), 429)
 
-    worker = FORKS.Process(target=refuser, daemon=True)
+    worker = FORKS.Process(target=learner, daemon=True)
     worker.start()
     worker.join(10)
     assert worker.exitcode == 0
@@ -156,7 +176,7 @@ def test_places_freed_elsewhere_reach_every_waiter_here() -> None:
 
     def holder() -> None:
         async def hold() -> None:
-            gate = shared.of("https://docs.example/a")
+            gate = opened(shared.of("https://docs.example/a"), 1)
             async with gate, gate:
                 held.set()
                 await asyncio.to_thread(release.wait, 10)
