@@ -21,13 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterable, MutableSequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from multiprocessing.context import BaseContext
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol
 
+from bot.check.host_limits import LIMIT_STATUS, REFUSAL_STATUSES, allowed_after
 from bot.check.settings import CheckSettings
 from bot.urls import host_key, host_of
 
@@ -39,9 +41,6 @@ SPARE_SLOTS = 4096
 # this often.
 POLL_SECONDS = 0.01
 
-
-TOO_MANY_REQUESTS = 429
-SERVICE_UNAVAILABLE = 503  # a refusal to the engine's window, which grows back; here, no answer
 
 
 class Place(NamedTuple):
@@ -74,6 +73,9 @@ class Slots:
     opened: MutableSequence[int]
     learned: MutableSequence[int]
     lessons: MutableSequence[int]
+
+    def columns(self) -> tuple[MutableSequence[int], ...]:
+        return tuple(getattr(self, column.name) for column in fields(self))
 
 
 class CountedCeiling:
@@ -149,9 +151,9 @@ class CountedCeiling:
 
     def heard(self, place: Place, status: int) -> None:
         """The host answered the request that had `place` with `status`."""
-        if status == TOO_MANY_REQUESTS:
+        if status == LIMIT_STATUS:
             self._refused(place)
-        elif status != SERVICE_UNAVAILABLE:
+        elif status not in REFUSAL_STATUSES:  # a 503 is no answer here, and states no limit
             with self._lock:
                 opened = self._opened[self._slot]
                 if place.level > opened and opened + 1 < self._limit:
@@ -164,59 +166,62 @@ class CountedCeiling:
             if place.lessons != self._lessons[self._slot]:
                 return
             learned = self._learned[self._slot]
-            half = max(1, place.level // 2)
+            half = allowed_after(LIMIT_STATUS, place.level)
             self._learned[self._slot] = min(learned, half) if learned else half
             self._lessons[self._slot] += 1
 
 
-class HostCeilings:
-    """The ceilings of a run in one process, a slot per host (as the engine keys hosts:
-    host[:port]) made at its first request."""
+class _CeilingsOfARun(ABC):
+    """A run's ceilings, one per host (as the engine keys hosts: host[:port]), made at its
+    first request in a slot of `slots` (`slot_of`)."""
 
-    def __init__(self, settings: CheckSettings) -> None:
+    def __init__(self, settings: CheckSettings, slots: Slots, lock: Any,
+                 poll: float | None) -> None:
         self._settings = settings
-        self._slots = Slots([], [], [], [])
+        self._slots = slots
+        self._lock = lock
+        self._poll = poll
         self._gates: dict[str, CountedCeiling] = {}
+
+    @abstractmethod
+    def slot_of(self, host: str) -> int:
+        """The slot that counts `host`'s requests."""
 
     def of(self, url: str) -> CountedCeiling:
         host = host_key(url)
         gate = self._gates.get(host)
         if gate is None:
-            slot = len(self._slots.counts)
-            for column in (self._slots.counts, self._slots.opened, self._slots.learned,
-                           self._slots.lessons):
-                column.append(0)
             limit = self._settings.per_host_limit(host_of(url))
-            gate = CountedCeiling(self._slots, contextlib.nullcontext(), slot, limit, None)
+            gate = CountedCeiling(self._slots, self._lock, self.slot_of(host), limit, self._poll)
             self._gates[host] = gate
         return gate
 
 
-class SharedCeilings:
-    """The ceilings of a run over forked workers: the counts and learned limits in shared
-    memory, changed under one lock. Made before the fork, with every host the links name."""
+class HostCeilings(_CeilingsOfARun):
+    """The ceilings of a run in one process: its own lists, a slot added per host."""
+
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings, Slots([], [], [], []), contextlib.nullcontext(), None)
+
+    def slot_of(self, host: str) -> int:
+        for column in self._slots.columns():
+            column.append(0)
+        return len(self._slots.counts) - 1
+
+
+class SharedCeilings(_CeilingsOfARun):
+    """The ceilings of a run over forked workers: the slots in shared memory, changed under
+    one lock. Made before the fork, with every host the links name."""
 
     def __init__(self, settings: CheckSettings, hosts: Iterable[str],
                  context: BaseContext) -> None:
-        self._settings = settings
-        self._slots = {host: at for at, host in enumerate(sorted(set(hosts)))}
-        size = len(self._slots) + SPARE_SLOTS
-        self._shared = Slots(*(context.RawArray("i", size) for _ in range(4)))
-        self._lock = context.Lock()
-        self._gates: dict[str, CountedCeiling] = {}
+        self._known = {host: at for at, host in enumerate(sorted(set(hosts)))}
+        size = len(self._known) + SPARE_SLOTS
+        slots = Slots(*(context.RawArray("i", size) for _ in fields(Slots)))
+        super().__init__(settings, slots, context.Lock(), POLL_SECONDS)
 
     def slot_of(self, host: str) -> int:
-        known = self._slots.get(host)
+        known = self._known.get(host)
         if known is not None:
             return known
-        return len(self._slots) + zlib.crc32(host.encode("utf-8")) % SPARE_SLOTS
-
-    def of(self, url: str) -> CountedCeiling:
-        host = host_key(url)
-        gate = self._gates.get(host)
-        if gate is None:
-            limit = self._settings.per_host_limit(host_of(url))
-            gate = CountedCeiling(self._shared, self._lock, self.slot_of(host), limit,
-                                  POLL_SECONDS)
-            self._gates[host] = gate
-        return gate
+        return len(self._known) + zlib.crc32(host.encode("utf-8")) % SPARE_SLOTS
