@@ -5,7 +5,10 @@ same count across forked processes. No request is sent: hosts here are names onl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -101,15 +104,19 @@ def test_a_host_reached_only_by_redirects_counts_in_a_spare_slot() -> None:
     assert 2 <= spare < 2 + SPARE_SLOTS and shared.slot_of("docs.example") == spare
 
 
-def test_a_shared_ceiling_holds_across_forked_processes() -> None:
-    # A worker holds the only place of a host; here, taking one waits until it lets go. Not
-    # an async test: the fork happens before any event loop runs in this process.
-    shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
+@contextmanager
+def held_elsewhere(shared: SharedCeilings, count: int) -> Iterator[Any]:
+    """A forked worker holding `count` places of docs.example until the event it yields is
+    set (the places are opened for it first). Not inside an event loop: the fork happens
+    before any runs in this process."""
     held, release = FORKS.Event(), FORKS.Event()
 
     def holder() -> None:
         async def hold() -> None:
-            async with shared.of("https://docs.example/a"):
+            gate = opened(shared.of("https://docs.example/a"), count - 1)
+            async with contextlib.AsyncExitStack() as stack:
+                for _ in range(count):
+                    await stack.enter_async_context(gate)
                 held.set()
                 await asyncio.to_thread(release.wait, 10)
 
@@ -119,11 +126,18 @@ def test_a_shared_ceiling_holds_across_forked_processes() -> None:
     worker.start()
     try:
         assert held.wait(10)
-        assert asyncio.run(waits_for_the_other(shared, release))
+        yield release
     finally:
         release.set()
         worker.join(10)
     assert worker.exitcode == 0
+
+
+def test_a_shared_ceiling_holds_across_forked_processes() -> None:
+    # A worker holds the only place of a host; here, taking one waits until it lets go.
+    shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
+    with held_elsewhere(shared, 1) as release:
+        assert asyncio.run(waits_for_the_other(shared, release))
 
 
 async def waits_for_the_other(shared: SharedCeilings, release: Any) -> bool:
@@ -165,32 +179,16 @@ def test_what_a_worker_learns_holds_in_every_worker() -> None:
     worker.start()
     worker.join(10)
     assert worker.exitcode == 0
-    assert asyncio.run(places(shared.of("http://docs.example/b"))) == 1
+    # Opened here too, as answers here would: the lesson learned there still holds.
+    assert asyncio.run(places(opened(shared.of("http://docs.example/b"), 2))) == 1
 
 
 def test_places_freed_elsewhere_reach_every_waiter_here() -> None:
     # Another worker holds both places and lets them go; the two waiters here learn of it
     # only by looking (one looks at a time, and hands the looking on), never by a wake-up.
     shared = SharedCeilings(replace(SETTINGS, per_host=2), ["docs.example"], FORKS)
-    held, release = FORKS.Event(), FORKS.Event()
-
-    def holder() -> None:
-        async def hold() -> None:
-            gate = opened(shared.of("https://docs.example/a"), 1)
-            async with gate, gate:
-                held.set()
-                await asyncio.to_thread(release.wait, 10)
-
-        asyncio.run(hold())
-
-    worker = FORKS.Process(target=holder, daemon=True)
-    worker.start()
-    try:
-        assert held.wait(10)
+    with held_elsewhere(shared, 2) as release:
         assert asyncio.run(both_get_places(shared, release)) == 2
-    finally:
-        release.set()
-        worker.join(10)
 
 
 async def both_get_places(shared: SharedCeilings, release: Any) -> int:
@@ -221,24 +219,8 @@ def test_a_cancelled_poller_hands_the_looking_on() -> None:
     # Places held by another worker only: the waiter here that looks is cancelled, and the
     # next in line must look in its turn, or it would wait for a wake-up that never comes.
     shared = SharedCeilings(replace(SETTINGS, per_host=1), ["docs.example"], FORKS)
-    held, release = FORKS.Event(), FORKS.Event()
-
-    def holder() -> None:
-        async def hold() -> None:
-            async with shared.of("https://docs.example/a"):
-                held.set()
-                await asyncio.to_thread(release.wait, 10)
-
-        asyncio.run(hold())
-
-    worker = FORKS.Process(target=holder, daemon=True)
-    worker.start()
-    try:
-        assert held.wait(10)
+    with held_elsewhere(shared, 1) as release:
         assert asyncio.run(the_second_gets_it(shared, release))
-    finally:
-        release.set()
-        worker.join(10)
 
 
 async def the_second_gets_it(shared: SharedCeilings, release: Any) -> bool:
