@@ -41,11 +41,6 @@ def settle_from_now_on() -> None:
     gc.freeze()
 
 
-def settling() -> bool:
-    """Whether `settle_from_now_on` was called in this process (or the one it forked from)."""
-    return _settling
-
-
 def settle() -> None:
     """Takes every object that exists out of later collections, in a settling process
     (reference counting still frees them); elsewhere nothing."""

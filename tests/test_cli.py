@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import COMMANDS, build_parser, chosen_command, cli_name, command_module, main
+from tests.interpreter import printed_by
 
 # argv samples per subcommand; parsing each must not depend on which modules were imported.
 SAMPLES: list[list[str]] = [
@@ -127,13 +128,6 @@ def test_the_command_runs_with_the_collector_on_and_the_imports_frozen() -> None
         "bot.cli.console()\n"
     )
     assert printed_by(script) == "True True True 0"
-
-
-def printed_by(script: str) -> str:
-    """What `script` prints in a fresh interpreter (nothing imported yet)."""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True, timeout=60)
-    return done.stdout.strip()
 
 
 # Standard output as a pipe buffers it, unless the environment says otherwise.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from bot.extract.html import extract_html
 from bot.extract.markdown import extract_markdown
 from bot.extract.text import extract_text
 from bot.model import Source
+from tests.interpreter import printed_by
 
 ROADMAP = Path(__file__).resolve().parents[2] / "roadmap.yaml"
 MLOPS = (
@@ -137,6 +136,4 @@ def test_an_input_loads_only_its_own_extractor(tmp_path: Path, name: str, absent
         f"assert links_from_inputs([{str(path)!r}])\n"
         f"print({absent!r} in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True, timeout=60)
-    assert done.stdout.strip() == "False"
+    assert printed_by(script) == "False"
