@@ -1,14 +1,14 @@
-"""Requests in flight per host, whichever link sends them. The engine's lanes keep a host's
-own links within its window, but a redirect from another host's link adds to that unseen: a
-site that moved its pages to another host (pytorch.org/docs to docs.pytorch.org) sends every
-link of its lane there, on top of the links that name the new host. So every request, first
-or hop, passes its host's ceiling here. A ceiling opens as the engine's windows do
-(`host_limits`): one request at first, one more for each answer to a request at the top of
-it, up to `per_host_limit(host)`; the windows need two answers a level, so a ceiling never
-holds a lane's own links back, but the first requests of several lanes that redirect to one
-host reach it one at a time. After an answer of 429, whichever link drew it, a ceiling never
-again allows more than half the requests that were in flight with the refused one; a 429 to
-a request sent before the last lesson teaches nothing new (its level was allowed then, not
+"""Requests in flight per host, whichever link sends them. The engine's lanes keep a host's own
+links within its window, but a redirect from another host's link adds to that unseen: a site
+that moved its pages to another host (pytorch.org/docs to docs.pytorch.org) sends every link
+of its lane there, on top of the links that name the new host. So every request, first or hop,
+passes its host's ceiling here. A ceiling opens as the engine's windows do (`host_limits`):
+one request at first, one more for each answer to a request at the top of it, up to
+`per_host_limit(host)`; the windows need two answers a level above the first, so a ceiling
+never holds a lane's own links back, but the first requests of several lanes that redirect to
+one host reach it one at a time. After an answer of 429, whichever link drew it, a ceiling
+never again allows more than half the requests that were in flight with the refused one; a 429
+to a request sent before the last lesson teaches nothing new (its level was allowed then, not
 now). A request holds no ceiling while it waits for another's, so no two wait on each other.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links

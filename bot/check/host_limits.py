@@ -26,12 +26,16 @@ built by a server; loopback). A host answering from a cache far away spends most
 fastest answer on the way, so the overlap can still run ahead of it there; the refusal rules
 below are what keeps that to one 429.
 
-A level counts as proven once two requests were accepted at it (`confirmed`): one success
-may be a false proof, and requests go at a level seen once one at a time, so a false one
-costs one refusal. Except on a slow host: where the fastest answer takes TRUSTED_ANSWER_S or
-more, one success proves its level, because a false proof there needs answers left unread
-for half that long, and no stall of the event loop lasts that long. A host answering in 5 s
-would otherwise spend two of its 5 s rounds on each level of its window instead of one.
+A level counts as proven once two requests were accepted at it (`confirmed`): one success may
+be a false proof, and requests go at a level seen once one at a time, so a false one costs one
+refusal. One request at a time needs no proof: a host that answers at all holds one, so after
+its first answer a host gets two at once, the second probing level 2 (a round of answers
+sooner than proving level 1 first, at no risk: a host that refuses two at once refuses one of
+them, as it would refuse that probe). Except on a slow host: where the fastest answer takes
+TRUSTED_ANSWER_S or more, one success proves its level, because a false proof there needs
+answers left unread for half that long, and no stall of the event loop lasts that long. A host
+answering in 5 s would otherwise spend two of its 5 s rounds on each level of its window
+instead of one.
 
 Hence the two refusals are read differently:
 - 429 states a limit. The window halves and never again exceeds half the refused level
@@ -194,8 +198,8 @@ class HostGate:
         self.tickets = 0
         self.parked = 0
         self.paused = False
-        self.proven = 0
-        self.glimpsed = 0
+        self.proven = 1  # one at a time: see the module docstring
+        self.glimpsed = 1
         self.probing = False
         self.fastest: float | None = None
         self._sent_at: list[float] = []  # when each request in flight left

@@ -188,7 +188,7 @@ def test_a_stalled_event_loop_proves_no_level() -> None:
     # of 3 proved a level the host refuses: the second 429 the benchmark saw.
     gate = HostGate(4)
     clock = 0.0
-    for _ in range(4):  # one request at a time, then pairs: level 2 proven
+    for _ in range(4):  # one request, then pairs: level 2 proven
         pair = [gate.sent(clock) for _ in range(min(2, gate.limit.window))]
         clock += ROUND_TRIP
         for sending in pair:
@@ -256,22 +256,22 @@ def requests_per_round(answer_s: float, rounds: int) -> list[int]:
 
 def test_a_slow_host_opens_its_window_a_level_a_round() -> None:
     # Each round carries the proven level and one probe of the next; where answers come
-    # fast, a level is first seen, then proven, two rounds per level.
+    # fast, a level above the first is first seen, then proven, two rounds per level. One
+    # at a time needs no proof: the first answer lets two go.
     assert requests_per_round(TRUSTED_ANSWER_S, 5) == [1, 2, 3, 4, 4]
-    assert requests_per_round(ROUND_TRIP, 7) == [1, 1, 2, 2, 3, 3, 4]
+    assert requests_per_round(ROUND_TRIP, 8) == [1, 2, 2, 3, 3, 4, 4, 4]
 
 
 def test_one_probe_of_an_unproven_level_at_a_time() -> None:
     gate = HostGate(4)
-    gate.answered(gate.sent(0.0), True, ROUND_TRIP)  # one at a time glimpsed, not yet proven
-    assert (gate.proven, gate.glimpsed, gate.limit.window) == (0, 1, 2)
+    first = gate.sent(0.0)
+    assert not gate.probing  # one at a time is no probe: a host that answers holds one
     now = ROUND_TRIP
-    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 1  # level 1 again
-    assert not gate.may_send()  # a second would probe too
-    now += ROUND_TRIP
-    assert gate.answered(probe, True, now) == 0 and gate.proven == 1
+    assert gate.answered(first, True, now) == 0
+    assert (gate.proven, gate.glimpsed, gate.limit.window) == (1, 1, 2)
     assert gate.may_send() and (proven := gate.sent(now)).concurrent == 1  # no probe
     assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2  # the probe of 2
+    assert probe.level == 2 and gate.probing
     assert not gate.may_send()  # a third would probe too, before the probe is answered
     gate.parked += 1
     now += ROUND_TRIP
@@ -284,6 +284,21 @@ def test_one_probe_of_an_unproven_level_at_a_time() -> None:
     assert not gate.may_send()
     assert gate.answered(probe, True, now + ROUND_TRIP) == 0 and gate.proven == 2
     assert gate.may_send()
+
+
+def test_a_host_that_holds_one_request_refuses_once_when_two_first_go() -> None:
+    gate = HostGate(4)
+    gate.answered(gate.sent(0.0), True, ROUND_TRIP)
+    held, probe = gate.sent(ROUND_TRIP), gate.sent(ROUND_TRIP)
+    gate.refused(probe, pause=0.1, status=429)
+    gate.answered(held, True, 2 * ROUND_TRIP)
+    assert gate.limit.bound == 1 and not gate.probing
+    for _ in range(3):  # one at a time from then on: nothing above it is probed again
+        assert gate.resume() == 0 and gate.limit.window == 1
+        sending = gate.sent(2 * ROUND_TRIP)
+        assert sending.concurrent == 1
+        gate.answered(sending, True, 3 * ROUND_TRIP)
+        assert gate.limit.window == 1
 
 
 def test_a_refused_probe_ends_the_probe_and_pauses() -> None:
