@@ -9,7 +9,10 @@ scrape, result) in rounds by one task, and their slots given back then. A retry 
 timer, not in a worker: the host's slot stays taken (a host that asked us to slow down gets
 fewer requests) while the worker serves other hosts. How many slots a host has is its
 adaptive window (`host_limits.HostGate`, at most `per_host`): a 429/503 pauses the whole
-host and shrinks its window, and a worker retires a ticket the window no longer allows.
+host and shrinks its window, and a worker retires a ticket the window no longer allows. A
+429/503 from another host a redirect led to is that host's: it is held for the pause (every
+request to it waits in its ceiling, see `host_ceiling`) and named in the report's
+`throttling`, while the lane whose host answered the redirect goes on.
 Memory stays bounded: links wait as small jobs in their lane, only the links in flight or
 waiting to be concluded hold a body prefix, results keep no body.
 """
@@ -38,6 +41,9 @@ from bot.check.host_limits import (
     HostGate,
     HostLimit,
     Sending,
+    after_refusal_elsewhere,
+    after_success,
+    opening,
     refusal_pause,
     throttling_record,
 )
@@ -375,6 +381,8 @@ class Scheduler:
         # Answered links wait here for `_conclude`, their host's slot still taken.
         self._concluding: list[tuple[Lane, Job, Observation]] = []
         self._to_conclude = asyncio.Event()
+        # Hosts that refused requests redirected to them from other hosts' links.
+        self._elsewhere: dict[str, HostLimit] = {}
 
     async def run(self) -> None:
         if self._total == 0:
@@ -391,8 +399,10 @@ class Scheduler:
 
     @property
     def limits(self) -> list[tuple[str, HostLimit]]:
-        """Each host's adaptive limit as it stands (for the report's `throttling`)."""
-        return [(lane.host, lane.gate.limit) for lane in self._lanes]
+        """Each host's adaptive limit as it stands, and what the hosts that refused redirected
+        requests taught (for the report's `throttling`)."""
+        return [*((lane.host, lane.gate.limit) for lane in self._lanes),
+                *self._elsewhere.items()]
 
     def _issue_tickets(self) -> None:
         # Round-robin over hosts, so the first requests are spread over every site.
@@ -420,8 +430,13 @@ class Scheduler:
             outcome = await self._checker.attempt(job, retry=lane.retry)
             refusal = refusal_of(outcome)
             if refusal is not None:
-                self._refused(lane, job, outcome, refusal, sending)
-                continue
+                refusing = host_key(refusal.final_url or refusal.url)
+                if refusing == lane.host:
+                    self._refused(lane, job, outcome, refusal, sending)
+                    continue
+                self._refused_elsewhere(refusing, outcome, refusal)
+            elif self._elsewhere:
+                self._answered_elsewhere(outcome)
             accepted = _answered(outcome)
             for _ in range(lane.gate.answered(sending, accepted, time.monotonic())):
                 self._ready.put_nowait(lane)
@@ -490,6 +505,31 @@ class Scheduler:
         timer = asyncio.create_task(self._resume_after(pause, lane))
         self._timers.add(timer)
         timer.add_done_callback(self._timers.discard)
+
+    def _refused_elsewhere(self, host: str, outcome: Observation | Retry,
+                           refusal: Observation) -> None:
+        # A redirect led the link to another host, which refused it. The lane's own host
+        # answered (the redirect), so its window is not blamed; the refusing host is held
+        # for the pause, whichever lane sends to it, and the refusal is its own in the report.
+        checker = self._checker
+        url = refusal.final_url or refusal.url
+        limit = self._elsewhere.get(host) or opening(checker.settings.per_host_limit(host_of(url)))
+        growing = backoff(limit.refused_in_a_row + 1, checker.settings, checker.jitter())
+        pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
+            self._final_refusal_pause(refusal, growing))
+        checker.client.hold_host(url, pause)
+        allowed = checker.client.host_limit(url)
+        self._elsewhere[host] = after_refusal_elsewhere(limit, pause, allowed)
+
+    def _answered_elsewhere(self, outcome: Observation | Retry) -> None:
+        # A host that refused redirected requests answered one: its refusals in a row end.
+        seen = outcome.observation if isinstance(outcome, Retry) else outcome
+        if seen is None or seen.final_status is None:
+            return
+        host = host_key(seen.final_url or seen.url)
+        limit = self._elsewhere.get(host)
+        if limit is not None and limit.refused_in_a_row:
+            self._elsewhere[host] = after_success(limit, 0)
 
     def _final_refusal_pause(self, refusal: Observation, growing: float) -> float:
         checker = self._checker

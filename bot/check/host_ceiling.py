@@ -10,6 +10,8 @@ one host reach it one at a time. After an answer of 429, whichever link drew it,
 never again allows more than half the requests that were in flight with the refused one; a 429
 to a request sent before the last lesson teaches nothing new (its level was allowed then, not
 now). A request holds no ceiling while it waits for another's, so no two wait on each other.
+A host that refused a redirected request is held (`hold`) for the pause the engine gives it
+(its Retry-After within bounds, or a backoff): no request reaches it from any link until then.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
 of any process may redirect to it, so the counts are kept in memory the forked workers share
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import zlib
 from abc import ABC, abstractmethod
 from collections import deque
@@ -59,6 +62,11 @@ class Ceiling(Protocol):
 
     def heard(self, place: Place, status: int) -> None: ...
 
+    @property
+    def limit(self) -> int: ...
+
+    def hold(self, seconds: float) -> None: ...
+
 
 class Ceilings(Protocol):
     def of(self, url: str) -> Ceiling: ...
@@ -67,12 +75,14 @@ class Ceilings(Protocol):
 @dataclass(frozen=True)
 class Slots:
     """Per slot: requests in flight, places opened beyond the first, the learned limit (0:
-    none yet), lessons learned."""
+    none yet), lessons learned, and until when it is held (`time.monotonic()`, one clock for
+    every process of the machine)."""
 
     counts: MutableSequence[int]
     opened: MutableSequence[int]
     learned: MutableSequence[int]
     lessons: MutableSequence[int]
+    held_until: MutableSequence[float]
 
     def columns(self) -> tuple[MutableSequence[int], ...]:
         return tuple(getattr(self, column.name) for column in fields(self))
@@ -92,6 +102,7 @@ class CountedCeiling:
         self._opened = slots.opened
         self._learned = slots.learned
         self._lessons = slots.lessons
+        self._held_until = slots.held_until
         self._lock = lock
         self._slot = slot
         self._limit = limit
@@ -99,8 +110,28 @@ class CountedCeiling:
         self._polling = False
         self._waiters: deque[asyncio.Future[None]] = deque()
 
+    @property
+    def limit(self) -> int:
+        """The most requests it lets through at once once opened: the configured limit, or
+        what a 429 taught."""
+        with self._lock:
+            learned = self._learned[self._slot]
+        return min(self._limit, learned or self._limit)
+
+    def hold(self, seconds: float) -> None:
+        """No request passes for `seconds` from now (a longer hold already set stays)."""
+        with self._lock:
+            until = time.monotonic() + seconds
+            if until > self._held_until[self._slot]:
+                self._held_until[self._slot] = until
+
+    def _held_for(self) -> float:
+        return max(0.0, self._held_until[self._slot] - time.monotonic())
+
     def _take(self) -> Place | None:
         with self._lock:
+            if self._held_for():
+                return None
             learned = self._learned[self._slot]
             limit = min(self._limit, 1 + self._opened[self._slot], learned or self._limit)
             level = self._counts[self._slot] + 1
@@ -111,13 +142,15 @@ class CountedCeiling:
 
     async def __aenter__(self) -> Place:
         while (place := self._take()) is None:
-            polling = self._poll is not None and not self._polling
+            # A held host wakes nobody when its hold ends: each waiter looks again then.
+            held = self._held_for()
+            polling = not held and self._poll is not None and not self._polling
             self._polling = self._polling or polling
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self._poll if polling else None):
+                    async with asyncio.timeout(held or (self._poll if polling else None)):
                         await waiter
             except BaseException:
                 self._leave(waiter, polling)
@@ -201,7 +234,7 @@ class HostCeilings(_CeilingsOfARun):
     """The ceilings of a run in one process: its own lists, a slot added per host."""
 
     def __init__(self, settings: CheckSettings) -> None:
-        super().__init__(settings, Slots([], [], [], []), contextlib.nullcontext(), None)
+        super().__init__(settings, Slots([], [], [], [], []), contextlib.nullcontext(), None)
 
     def slot_of(self, host: str) -> int:
         for column in self._slots.columns():
@@ -217,7 +250,8 @@ class SharedCeilings(_CeilingsOfARun):
                  context: BaseContext) -> None:
         self._known = {host: at for at, host in enumerate(sorted(set(hosts)))}
         size = len(self._known) + SPARE_SLOTS
-        slots = Slots(*(context.RawArray("i", size) for _ in fields(Slots)))
+        slots = Slots(*(context.RawArray("d" if column.name == "held_until" else "i", size)
+                        for column in fields(Slots)))
         super().__init__(settings, slots, context.Lock(), POLL_SECONDS)
 
     def slot_of(self, host: str) -> int:

@@ -58,7 +58,7 @@ Its pause is awaited through the engine's injected `sleep`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -134,6 +134,14 @@ def after_refusal(limit: HostLimit, concurrent: int, pause: float, status: int) 
     )
 
 
+def after_refusal_elsewhere(limit: HostLimit, pause: float, allowed: int) -> HostLimit:
+    """The host refused a request a redirect from another host's link sent it: the run holds
+    it for `pause` seconds (whoever sends to it), and `allowed` is what its ceiling lets
+    through at once from now on (see `host_ceiling`). Its window is its own lane's, if any."""
+    return replace(limit, allowed=allowed, refusals=limit.refusals + 1,
+                   refused_in_a_row=limit.refused_in_a_row + 1, waited=limit.waited + pause)
+
+
 def refusal_pause(asked: float | None, bound: float, backoff: float) -> float:
     """How long a refusing host is left alone: its Retry-After within `bound`, else `backoff`."""
     if asked is None:
@@ -174,14 +182,32 @@ def overlap(now: float, in_flight: Iterable[float], fastest: float | None) -> in
 
 
 def throttling_record(limits: Iterable[tuple[str, HostLimit]]) -> dict[str, Any]:
-    """The report's `throttling` entry: each host that refused, by name, and the waits."""
-    refusing = sorted((item for item in limits if item[1].refusals), key=lambda item: item[0])
+    """The report's `throttling` entry: each host that refused, by name, and the waits. A
+    host may come twice (its own lane, and the redirects of other lanes' links to it)."""
+    refusing = [item for item in limits if item[1].refusals]
     hosts = [
         {"host": host, "refusals": limit.refusals, "limit": limit.bound,
          "gave_up": limit.gave_up, "waited_s": round(limit.waited, 3)}
         for host, limit in refusing
     ]
-    return {"hosts": hosts, "waited_s": round(sum(limit.waited for _, limit in refusing), 3)}
+    return {"hosts": merged_hosts(hosts),
+            "waited_s": round(sum(limit.waited for _, limit in refusing), 3)}
+
+
+def merged_hosts(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """`throttling` host entries, one per host, by name: a host refused in several places
+    (lanes, processes, shards) sums its refusals and waits, and keeps the lowest limit."""
+    by_host: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        seen = by_host.get(str(entry["host"]))
+        if seen is None:
+            by_host[str(entry["host"])] = dict(entry)
+            continue
+        seen["refusals"] += entry["refusals"]
+        seen["limit"] = min(seen["limit"], entry["limit"])
+        seen["gave_up"] = seen["gave_up"] or entry["gave_up"]
+        seen["waited_s"] = round(seen["waited_s"] + entry["waited_s"], 3)
+    return [by_host[host] for host in sorted(by_host)]
 
 
 class HostGate:

@@ -278,6 +278,14 @@ class HttpClient:
             ceiling.heard(place, answer.status)  # whichever link the host answered
         return exchange, answer
 
+    def hold_host(self, url: str, seconds: float) -> None:
+        """No request reaches `url`'s host for `seconds`, whichever link sends it."""
+        self._ceilings.of(url).hold(seconds)
+
+    def host_limit(self, url: str) -> int:
+        """The most requests `url`'s host gets at once from now on (see `host_ceiling`)."""
+        return self._ceilings.of(url).limit
+
     async def _fetch(
         self, method: str, url: str, headers: Mapping[str, str] | None
     ) -> tuple[Exchange, Answer | None]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot.check.host_limits import merged_hosts
 from bot.check.http import checked_url
 from bot.check.inconclusive import NETWORK_REASONS
 from bot.check.settings import CheckSettings
@@ -74,9 +75,9 @@ def deal(hosts: Sequence[str], workers: int) -> list[list[int]]:
 
 
 def merge_throttling(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One `throttling` record from several processes' or shards' (hosts never overlap)."""
-    hosts = sorted((entry for record in records for entry in record.get("hosts", ())),
-                   key=lambda entry: str(entry["host"]))
+    """One `throttling` record from several processes' or shards'. A host's own links live in
+    one of them, but redirects from any may lead to it: its entries are merged."""
+    hosts = merged_hosts(entry for record in records for entry in record.get("hosts", ()))
     waited = round(sum(float(record.get("waited_s", 0.0)) for record in records), 3)
     return {"hosts": hosts, "waited_s": waited}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -233,3 +234,53 @@ async def the_second_gets_it(shared: SharedCeilings, release: Any) -> bool:
     release.set()
     await asyncio.wait_for(waiting, 10)
     return looking.cancelled()
+
+
+HOLD = 0.2
+
+
+async def test_a_held_host_lets_no_request_through_until_its_hold_ends() -> None:
+    gate = opened(HostCeilings(SETTINGS).of("https://docs.example/a"), 2)
+    await gate.__aenter__()  # one in flight, refused elsewhere: the host is held
+    gate.hold(HOLD)
+    start = asyncio.get_running_loop().time()
+    taking = [asyncio.create_task(gate.__aenter__()) for _ in range(2)]
+    await asyncio.sleep(0)
+    await gate.__aexit__(None, None, None)  # a place freed during the hold wakes a waiter...
+    await asyncio.sleep(HOLD / 2)
+    assert not any(task.done() for task in taking)  # ...which waits for the hold to end
+    await asyncio.wait_for(asyncio.gather(*taking), 10)
+    assert asyncio.get_running_loop().time() - start >= HOLD
+    gate.hold(0.0)  # a shorter hold leaves a longer one as it is, and an ended one ended
+    assert await places(gate) == 1  # both requests still hold their places
+
+
+async def test_a_hold_keeps_the_longer_of_two() -> None:
+    gate = HostCeilings(SETTINGS).of("https://docs.example/a")
+    gate.hold(HOLD)
+    gate.hold(HOLD / 10)
+    start = asyncio.get_running_loop().time()
+    async with gate:
+        assert asyncio.get_running_loop().time() - start >= HOLD
+
+
+def test_a_host_held_in_one_worker_is_held_in_every_worker() -> None:
+    shared = SharedCeilings(SETTINGS, ["docs.example", "slow.example"], FORKS)
+
+    def holder() -> None:
+        shared.of("https://docs.example/a").hold(HOLD)
+        shared.of("https://slow.example/a").hold(60.0)
+
+    before = time.monotonic()  # the hold starts later, in the worker, on the same clock
+    worker = FORKS.Process(target=holder, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert worker.exitcode == 0
+    assert asyncio.run(entered_at(shared.of("http://docs.example/b"))) - before >= HOLD
+    assert asyncio.run(places(shared.of("http://slow.example/b"))) == 0  # held still
+    assert asyncio.run(places(shared.of("http://other.example/"))) == 1  # one host's hold
+
+
+async def entered_at(gate: Ceiling) -> float:
+    async with gate:
+        return time.monotonic()

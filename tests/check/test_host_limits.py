@@ -15,9 +15,11 @@ from bot.check.host_limits import (
     HostGate,
     HostLimit,
     after_refusal,
+    after_refusal_elsewhere,
     after_success,
     allowed_after,
     confirmed,
+    merged_hosts,
     opening,
     overlap,
     refusal_pause,
@@ -138,6 +140,38 @@ def test_throttling_record_lists_refusing_hosts_by_name() -> None:
         "waited_s": 2.5,
     }
     assert throttling_record([("a.org", calm)]) == {"hosts": [], "waited_s": 0.0}
+
+
+def test_a_refusal_of_a_redirected_request_is_counted_with_its_hold_and_the_ceiling() -> None:
+    limit = after_refusal_elsewhere(opening(4), 0.5, allowed=2)
+    assert (limit.refusals, limit.refused_in_a_row, limit.waited, limit.bound) == (1, 1, 0.5, 2)
+    again = after_refusal_elsewhere(limit, 1.0, allowed=1)
+    assert (again.refusals, again.refused_in_a_row, again.waited, again.bound) == (2, 2, 1.5, 1)
+    assert after_success(again, 0).refused_in_a_row == 0
+    assert again.window == 1  # no window of its own is opened or closed here
+
+
+def test_a_host_refused_both_in_its_lane_and_through_redirects_is_one_entry() -> None:
+    own = after_refusal(replace(opening(4), window=4), 4, 0.25, 429)  # limit 2
+    redirected = after_refusal_elsewhere(opening(4), 0.5, allowed=1)
+    record = throttling_record([("a.org", own), ("b.org", own), ("a.org", redirected)])
+    assert record == {
+        "hosts": [
+            {"host": "a.org", "refusals": 2, "limit": 1, "gave_up": False, "waited_s": 0.75},
+            {"host": "b.org", "refusals": 1, "limit": 2, "gave_up": False, "waited_s": 0.25},
+        ],
+        "waited_s": 1.0,
+    }
+
+
+def test_merged_hosts_sums_refusals_and_waits_and_keeps_the_lowest_limit() -> None:
+    one = {"host": "x.org", "refusals": 1, "limit": 4, "gave_up": False, "waited_s": 0.1}
+    two = {"host": "x.org", "refusals": 8, "limit": 2, "gave_up": True, "waited_s": 0.2}
+    other = {"host": "a.org", "refusals": 1, "limit": 3, "gave_up": False, "waited_s": 0.0}
+    assert merged_hosts([one, other, two]) == [
+        other, {"host": "x.org", "refusals": 9, "limit": 2, "gave_up": True, "waited_s": 0.3},
+    ]
+    assert one["refusals"] == 1  # the entries given are left as they were
 
 
 ROUND_TRIP = 0.05  # seconds: the hosts in these tests answer this fast at best

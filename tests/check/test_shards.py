@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.check.shards import Shard, network_verdicts_restored, shard_of
+from bot.check.shards import Shard, merge_throttling, network_verdicts_restored, shard_of
 from bot.cli import main
 from bot.errors import InputError
 from bot.model import LinkResult, Report, Status
@@ -126,3 +126,14 @@ async def test_merge_refuses_incomplete_or_foreign_reports(
         assert await cli("merge", *reports) == 2
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
+
+
+def test_a_host_throttled_in_two_shards_is_one_entry_of_the_merged_report() -> None:
+    # Its own links live in one shard, but links of the other redirect to it.
+    own = {"host": "t.org", "refusals": 1, "limit": 2, "gave_up": False, "waited_s": 0.5}
+    redirected = {"host": "t.org", "refusals": 1, "limit": 1, "gave_up": False, "waited_s": 0.25}
+    other = {"host": "a.org", "refusals": 2, "limit": 3, "gave_up": False, "waited_s": 1.0}
+    merged = merge_throttling([{"hosts": [own], "waited_s": 0.5},
+                               {"hosts": [other, redirected], "waited_s": 1.25}])
+    assert merged == {"hosts": [other, {**own, "refusals": 2, "limit": 1, "waited_s": 0.75}],
+                      "waited_s": 1.75}

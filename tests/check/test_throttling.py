@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -15,7 +15,7 @@ from bot.check.engine import check_links
 from bot.check.host_limits import GIVE_UP_REFUSALS
 from bot.check.settings import CheckSettings
 from bot.model import Link, PageSnapshot, Source, Status
-from tests.simweb import Capped, Flaky, Handler, Page, Redirect, SimWeb
+from tests.simweb import Behaviour, Capped, Flaky, Handler, Page, Redirect, SimWeb
 
 LINKS_PER_HOST = 30
 
@@ -147,3 +147,46 @@ async def test_redirects_into_a_host_that_allows_one_request_are_slowed_to_its_p
     # Its ceiling opens one place an answer, and the first 429 leaves it one place: one
     # refusal. Before, it refused 28 and some links ended in 429.
     assert capped.refused == 1 and capped.most == 1
+
+
+@dataclass
+class Arrivals:
+    """`then`, with the time each request arrived and the status it got."""
+
+    then: Behaviour
+    seen: list[tuple[float, int]] = field(default_factory=list)
+
+    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
+        arrived = time.monotonic()
+        response = await self.then.respond(request, hit)
+        self.seen.append((arrived, response.status))
+        return response
+
+
+async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # The pages of three hosts moved to a host that allows one request at once and has no
+    # links of its own. It refused a redirected request: before, the lane whose link drew
+    # the refusal was named in the report (with a limit of 1) and slowed, while the refusing
+    # host was not named, and its Retry-After held back only that lane's links.
+    target = await web.add_host("target")
+    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after="0.3"))
+    target.fallback = arrivals
+    urls = []
+    for k in range(3):
+        moved = await web.add_host(f"moved{k}")
+        urls += [moved.route(f"/old{n}", Redirect(target.url(f"/new{k}/{n}"))) for n in range(6)]
+    polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0,
+                     max_retry_after=1.0)
+    report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
+
+    assert {result.status for result in report.links} == {Status.REDIRECTED}
+    refused = [at for at, status in arrivals.seen if status == 429]
+    assert len(refused) == 1
+    later = [at for at, status in arrivals.seen if at > refused[0]]
+    assert later and min(later) - refused[0] >= 0.3  # from every lane: held for Retry-After
+    (entry,) = report.extra["throttling"]["hosts"]
+    assert entry["host"] == target.url("").split("//")[1].rstrip("/")
+    assert (entry["refusals"], entry["limit"], entry["gave_up"]) == (1, 1, False)
+    assert entry["waited_s"] >= 0.3 and report.extra["throttling"]["waited_s"] >= 0.3
