@@ -38,7 +38,8 @@ from bot.urls import host_key, host_of
 
 # Hosts reached only by redirects are not known when the workers are forked: they count in
 # one of these extra slots, chosen by hash. Two such hosts that share a slot count each
-# other's requests against their own limits: slower, never less polite.
+# other's requests against their own limits, and wait out each other's holds: slower, never
+# less polite.
 SPARE_SLOTS = 4096
 # A place freed by another process wakes no waiter here: one waiter per host looks again
 # this often.
