@@ -9,10 +9,11 @@ scrape, result) in rounds by one task, and their slots given back then. A retry 
 timer, not in a worker: the host's slot stays taken (a host that asked us to slow down gets
 fewer requests) while the worker serves other hosts. How many slots a host has is its
 adaptive window (`host_limits.HostGate`, at most `per_host`): a 429/503 pauses the whole
-host and shrinks its window, and a worker retires a ticket the window no longer allows. A
-429/503 from another host a redirect led to is that host's: it is held for the pause (every
-request to it waits in its ceiling, see `host_ceiling`) and named in the report's
-`throttling`, while the lane whose host answered the redirect goes on.
+host and shrinks its window, and a worker retires a ticket the window no longer allows; the
+host's ceiling is held as long (see `host_ceiling`), so redirects from other lanes' links
+wait too. A 429/503 from another host a redirect led to is that host's: it is held for the
+pause and named in the report's `throttling`, while the lane whose host answered the
+redirect goes on.
 Memory stays bounded: links wait as small jobs in their lane, only the links in flight or
 waiting to be concluded hold a body prefix, results keep no body.
 """
@@ -492,6 +493,8 @@ class Scheduler:
                           self._checker.jitter())
         pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
             self._final_refusal_pause(refusal, growing))
+        # Redirects from other lanes' links wait too, in the host's ceiling.
+        self._checker.client.hold_host(refusal.final_url or refusal.url, pause)
         if not isinstance(outcome, Retry) and not lane.pending:
             pause = 0.0  # nothing of this host is left to wait for
         lane.gate.refused(sending, pause, refusal.final_status or 0)

@@ -10,8 +10,9 @@ one host reach it one at a time. After an answer of 429, whichever link drew it,
 never again allows more than half the requests that were in flight with the refused one; a 429
 to a request sent before the last lesson teaches nothing new (its level was allowed then, not
 now). A request holds no ceiling while it waits for another's, so no two wait on each other.
-A host that refused a redirected request is held (`hold`) for the pause the engine gives it
-(its Retry-After within bounds, or a backoff): no request reaches it from any link until then.
+A host that refused a request (429/503), its own link's or a redirected one, is held (`hold`)
+for the pause the engine gives it (its Retry-After within bounds, or a backoff): no request
+reaches it from any link until then.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
 of any process may redirect to it, so the counts are kept in memory the forked workers share

@@ -190,3 +190,38 @@ async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
     assert entry["host"] == target.url("").split("//")[1].rstrip("/")
     assert (entry["refusals"], entry["limit"], entry["gave_up"]) == (1, 1, False)
     assert entry["waited_s"] >= 0.3 and report.extra["throttling"]["waited_s"] >= 0.3
+
+
+@dataclass
+class Late:
+    """`then`, `delay` seconds late."""
+
+    delay: float
+    then: Behaviour
+
+    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
+        await asyncio.sleep(self.delay)
+        return await self.then.respond(request, hit)
+
+
+async def test_a_host_that_refuses_its_own_link_is_held_for_redirects_too(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # Its own links draw its refusal (its second request goes at 50 ms); the moved host's
+    # redirects, answered after 200 ms, then wait out its Retry-After as its own lane does.
+    target = await web.add_host("target")
+    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after="0.3"))
+    target.fallback = arrivals
+    urls = [target.url(f"/own{n}") for n in range(4)]
+    moved = await web.add_host("moved")
+    urls += [moved.route(f"/old{n}", Late(0.2, Redirect(target.url(f"/new/{n}"))))
+             for n in range(6)]
+    polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0,
+                     max_retry_after=1.0)
+    report = await check_links([Link(url) for url in urls], polite)
+
+    assert {result.status for result in report.links} == {Status.OK, Status.REDIRECTED}
+    refused = [at for at, status in arrivals.seen if status == 429]
+    assert len(refused) == 1
+    later = [at for at, status in arrivals.seen if at > refused[0]]
+    assert later and min(later) - refused[0] >= 0.3
