@@ -19,6 +19,7 @@ import asyncio
 import gzip
 import socket
 import struct
+import time
 import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
@@ -390,3 +391,29 @@ class Capped:
             return await self.then.respond(request, hit)
         finally:
             self.active -= 1
+
+
+@dataclass
+class Arrivals:
+    """`then`, with the time each request arrived and the status it got."""
+
+    then: Behaviour
+    seen: list[tuple[float, int]] = field(default_factory=list)
+
+    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
+        arrived = time.monotonic()
+        response = await self.then.respond(request, hit)
+        self.seen.append((arrived, response.status))
+        return response
+
+
+@dataclass
+class Late:
+    """`then`, `delay` seconds late."""
+
+    delay: float
+    then: Behaviour
+
+    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
+        await asyncio.sleep(self.delay)
+        return await self.then.respond(request, hit)

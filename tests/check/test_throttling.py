@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -15,7 +15,7 @@ from bot.check.engine import check_links
 from bot.check.host_limits import GIVE_UP_REFUSALS
 from bot.check.settings import CheckSettings
 from bot.model import Link, PageSnapshot, Source, Status
-from tests.simweb import Behaviour, Capped, Flaky, Handler, Page, Redirect, SimWeb
+from tests.simweb import Arrivals, Capped, Flaky, Handler, Late, Page, Redirect, SimWeb
 
 LINKS_PER_HOST = 30
 
@@ -149,20 +149,6 @@ async def test_redirects_into_a_host_that_allows_one_request_are_slowed_to_its_p
     assert capped.refused == 1 and capped.most == 1
 
 
-@dataclass
-class Arrivals:
-    """`then`, with the time each request arrived and the status it got."""
-
-    then: Behaviour
-    seen: list[tuple[float, int]] = field(default_factory=list)
-
-    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
-        arrived = time.monotonic()
-        response = await self.then.respond(request, hit)
-        self.seen.append((arrived, response.status))
-        return response
-
-
 async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
     web: SimWeb, settings: CheckSettings
 ) -> None:
@@ -190,18 +176,6 @@ async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
     assert entry["host"] == target.url("").split("//")[1].rstrip("/")
     assert (entry["refusals"], entry["limit"], entry["gave_up"]) == (1, 1, False)
     assert entry["waited_s"] >= 0.3 and report.extra["throttling"]["waited_s"] >= 0.3
-
-
-@dataclass
-class Late:
-    """`then`, `delay` seconds late."""
-
-    delay: float
-    then: Behaviour
-
-    async def respond(self, request: web.Request, hit: int) -> web.StreamResponse:
-        await asyncio.sleep(self.delay)
-        return await self.then.respond(request, hit)
 
 
 async def test_a_host_that_refuses_its_own_link_is_held_for_redirects_too(
