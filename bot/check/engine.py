@@ -487,12 +487,7 @@ class Scheduler:
                  sending: Sending) -> None:
         # The whole host pauses (not only this link) and its window shrinks; a retry waits
         # first in line for the pause to end instead of in a timer of its own.
-        # The pause grows with the refusals in a row, whichever link drew them: a host that
-        # keeps refusing is slowed down before it is given up.
-        growing = backoff(lane.gate.limit.refused_in_a_row + 1, self._checker.settings,
-                          self._checker.jitter())
-        pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
-            self._final_refusal_pause(refusal, growing))
+        pause = self._refusal_pause(lane.gate.limit, outcome, refusal)
         # Redirects from other lanes' links wait too, in the host's ceiling.
         self._checker.client.hold_host(refusal.final_url or refusal.url, pause)
         if not isinstance(outcome, Retry) and not lane.pending:
@@ -517,9 +512,7 @@ class Scheduler:
         checker = self._checker
         url = refusal.final_url or refusal.url
         limit = self._elsewhere.get(host) or opening(checker.settings.per_host_limit(host_of(url)))
-        growing = backoff(limit.refused_in_a_row + 1, checker.settings, checker.jitter())
-        pause = max(outcome.wait, growing) if isinstance(outcome, Retry) else (
-            self._final_refusal_pause(refusal, growing))
+        pause = self._refusal_pause(limit, outcome, refusal)
         checker.client.hold_host(url, pause)
         allowed = checker.client.host_limit(url)
         self._elsewhere[host] = after_refusal_elsewhere(limit, pause, allowed)
@@ -534,8 +527,15 @@ class Scheduler:
         if limit is not None and limit.refused_in_a_row:
             self._elsewhere[host] = after_success(limit, 0)
 
-    def _final_refusal_pause(self, refusal: Observation, growing: float) -> float:
+    def _refusal_pause(self, limit: HostLimit, outcome: Observation | Retry,
+                       refusal: Observation) -> float:
+        # The pause grows with the host's refusals in a row, whichever link drew them: a host
+        # that keeps refusing is slowed down before it is given up. A retry waits at least as
+        # long as it was told to.
         checker = self._checker
+        growing = backoff(limit.refused_in_a_row + 1, checker.settings, checker.jitter())
+        if isinstance(outcome, Retry):
+            return max(outcome.wait, growing)
         asked = retry_after_seconds(refusal.final_headers.get("retry-after"), checker.clock())
         return refusal_pause(asked, checker.settings.max_retry_after, growing)
 

@@ -86,7 +86,7 @@ class Slots:
     lessons: MutableSequence[int]
     held_until: MutableSequence[float]
 
-    def columns(self) -> tuple[MutableSequence[int], ...]:
+    def columns(self) -> tuple[MutableSequence[float], ...]:
         return tuple(getattr(self, column.name) for column in fields(self))
 
 
@@ -128,7 +128,8 @@ class CountedCeiling:
                 self._held_until[self._slot] = until
 
     def _held_for(self) -> float:
-        return max(0.0, self._held_until[self._slot] - time.monotonic())
+        until = self._held_until[self._slot]
+        return max(0.0, until - time.monotonic()) if until else 0.0  # 0: never held
 
     def _take(self) -> Place | None:
         with self._lock:
