@@ -406,6 +406,35 @@ class Arrivals:
         self.seen.append((arrived, response.status))
         return response
 
+    def quiet_after_refusal(self) -> float:
+        """Seconds from its one answer of 429 to the next request that arrived."""
+        refused = [at for at, status in self.seen if status == 429]
+        assert len(refused) == 1, f"{len(refused)} answers of 429, not one"
+        later = [at for at, _ in self.seen if at > refused[0]]
+        assert later, "no request after the 429"
+        return min(later) - refused[0]
+
+
+async def refusing_target(web: SimWeb, asks: float) -> tuple[SimHost, Arrivals]:
+    """A host that allows one request at once (50 ms each) and asks for `asks` seconds after
+    a refusal, with what arrived there."""
+    target = await web.add_host("target")
+    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after=str(asks)))
+    target.fallback = arrivals
+    return target, arrivals
+
+
+async def moved_to(web: SimWeb, target: SimHost, hosts: int, links: int,
+                   delay: float = 0.0) -> list[str]:
+    """The links of `hosts` hosts whose `links` pages each redirect to `target`, answered
+    `delay` seconds late."""
+    urls = []
+    for k in range(hosts):
+        moved = await web.add_host(f"moved{k}")
+        urls += [moved.route(f"/old{n}", Late(delay, Redirect(target.url(f"/new{k}/{n}"))))
+                 for n in range(links)]
+    return urls
+
 
 @dataclass
 class Late:

@@ -38,7 +38,7 @@ from bot.model import (
     Via,
 )
 from bot.report.json_report import report_to_dict
-from tests.simweb import Arrivals, Capped, Flaky, Page, Redirect, SimWeb
+from tests.simweb import Flaky, Page, Redirect, SimWeb, moved_to, refusing_target
 
 TIMING = ("generated_at", "checked_at", "elapsed_ms", "waited_s")
 
@@ -198,23 +198,15 @@ async def test_a_host_that_refused_is_held_in_every_worker_and_named_once(
     # Two moved hosts, dealt to different workers, redirect to a target that allows one
     # request and asks for 0.3 s after a refusal: the worker that did not draw the refusal
     # waits it out too, and the report names the target once, not a moved host.
-    target = await web.add_host("target")
-    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after="0.3"))
-    target.fallback = arrivals
-    urls = []
-    for k in range(2):
-        moved = await web.add_host(f"moved{k}")
-        urls += [moved.route(f"/old{n}", Redirect(target.url(f"/new{k}/{n}"))) for n in range(6)]
-    links = [Link(url) for url in urls]
+    target, arrivals = await refusing_target(web, 0.3)
+    links = [Link(url) for url in await moved_to(web, target, hosts=2, links=6)]
     polite = replace(settings, concurrency=16, per_host=4, max_retry_after=1.0)
     assert len({lane_host(links[at], polite) for at in passes(links, polite, 2)[1].indices}) == 1
     report = await check_in_workers(links, polite, 2)
     assert {result.status for result in report.links} == {Status.REDIRECTED}
-    refused = [at for at, status in arrivals.seen if status == 429]
-    assert len(refused) == 1
-    assert min(at for at, _ in arrivals.seen if at > refused[0]) - refused[0] >= 0.3
+    assert arrivals.quiet_after_refusal() >= 0.3
     (entry,) = report.extra["throttling"]["hosts"]
-    assert entry["host"] == target.url("").split("//")[1].rstrip("/") and entry["refusals"] == 1
+    assert entry["host"] == f"{target.address}:{target.port}" and entry["refusals"] == 1
 
 
 async def test_workers_use_the_injected_clock(web: SimWeb, settings: CheckSettings) -> None:

@@ -15,7 +15,16 @@ from bot.check.engine import check_links
 from bot.check.host_limits import GIVE_UP_REFUSALS
 from bot.check.settings import CheckSettings
 from bot.model import Link, PageSnapshot, Source, Status
-from tests.simweb import Arrivals, Capped, Flaky, Handler, Late, Page, Redirect, SimWeb
+from tests.simweb import (
+    Capped,
+    Flaky,
+    Handler,
+    Page,
+    Redirect,
+    SimWeb,
+    moved_to,
+    refusing_target,
+)
 
 LINKS_PER_HOST = 30
 
@@ -149,6 +158,9 @@ async def test_redirects_into_a_host_that_allows_one_request_are_slowed_to_its_p
     assert capped.refused == 1 and capped.most == 1
 
 
+HOLD = 0.3  # the Retry-After of the refusing hosts below, in seconds
+
+
 async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
     web: SimWeb, settings: CheckSettings
 ) -> None:
@@ -156,26 +168,18 @@ async def test_a_host_that_refuses_redirected_requests_is_held_and_named_for_it(
     # links of its own. It refused a redirected request: before, the lane whose link drew
     # the refusal was named in the report (with a limit of 1) and slowed, while the refusing
     # host was not named, and its Retry-After held back only that lane's links.
-    target = await web.add_host("target")
-    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after="0.3"))
-    target.fallback = arrivals
-    urls = []
-    for k in range(3):
-        moved = await web.add_host(f"moved{k}")
-        urls += [moved.route(f"/old{n}", Redirect(target.url(f"/new{k}/{n}"))) for n in range(6)]
+    target, arrivals = await refusing_target(web, HOLD)
+    urls = await moved_to(web, target, hosts=3, links=6)
     polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0,
                      max_retry_after=1.0)
     report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
 
     assert {result.status for result in report.links} == {Status.REDIRECTED}
-    refused = [at for at, status in arrivals.seen if status == 429]
-    assert len(refused) == 1
-    later = [at for at, status in arrivals.seen if at > refused[0]]
-    assert later and min(later) - refused[0] >= 0.3  # from every lane: held for Retry-After
+    assert arrivals.quiet_after_refusal() >= HOLD  # from every lane: held for Retry-After
     (entry,) = report.extra["throttling"]["hosts"]
-    assert entry["host"] == target.url("").split("//")[1].rstrip("/")
+    assert entry["host"] == f"{target.address}:{target.port}"
     assert (entry["refusals"], entry["limit"], entry["gave_up"]) == (1, 1, False)
-    assert entry["waited_s"] >= 0.3 and report.extra["throttling"]["waited_s"] >= 0.3
+    assert entry["waited_s"] >= HOLD and report.extra["throttling"]["waited_s"] >= HOLD
 
 
 async def test_a_host_that_refuses_its_own_link_is_held_for_redirects_too(
@@ -183,19 +187,12 @@ async def test_a_host_that_refuses_its_own_link_is_held_for_redirects_too(
 ) -> None:
     # Its own links draw its refusal (its second request goes at 50 ms); the moved host's
     # redirects, answered after 200 ms, then wait out its Retry-After as its own lane does.
-    target = await web.add_host("target")
-    arrivals = Arrivals(Capped(1, Page(latency=0.05), retry_after="0.3"))
-    target.fallback = arrivals
+    target, arrivals = await refusing_target(web, HOLD)
     urls = [target.url(f"/own{n}") for n in range(4)]
-    moved = await web.add_host("moved")
-    urls += [moved.route(f"/old{n}", Late(0.2, Redirect(target.url(f"/new/{n}"))))
-             for n in range(6)]
+    urls += await moved_to(web, target, hosts=1, links=6, delay=0.2)
     polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0,
                      max_retry_after=1.0)
     report = await check_links([Link(url) for url in urls], polite)
 
     assert {result.status for result in report.links} == {Status.OK, Status.REDIRECTED}
-    refused = [at for at, status in arrivals.seen if status == 429]
-    assert len(refused) == 1
-    later = [at for at, status in arrivals.seen if at > refused[0]]
-    assert later and min(later) - refused[0] >= 0.3
+    assert arrivals.quiet_after_refusal() >= HOLD
