@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import collector
+from bot.check import event_loop
 from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
@@ -198,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
     mine, positions = _shard_links(links, settings, shard)
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(mine), show) as progress:
-        report: Report = asyncio.run(check_in_workers(
+        report: Report = event_loop.run(check_in_workers(
             mine, settings, jobs, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
     if shard is not None:
