@@ -21,7 +21,6 @@ from multiprocessing.connection import Connection
 from types import MappingProxyType
 from typing import Any, Final
 
-from bot.check import event_loop
 from bot.check.engine import (
     Clock,
     PageHook,
@@ -231,7 +230,7 @@ def _work(sender: Connection, links: list[Link], settings: CheckSettings,
         if len(batch) >= BATCH or time.monotonic() - flushed[0] >= FLUSH_SECONDS:
             flush()
 
-    checked = event_loop.run(check_pass(links, settings, page_hook=page_hook,
+    checked = asyncio.run(check_pass(links, settings, page_hook=page_hook,
                                      validators=validators, clock=clock, on_result=on_result,
                                      ceilings=ceilings))
     if batch:

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import collector
-from bot.check import event_loop
 from bot.check.parallel import check_in_workers
 from bot.check.progress import ProgressDisplay, print_summary, wants_progress
 from bot.check.settings import CheckSettings, load_check_config
@@ -199,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     mine, positions = _shard_links(links, settings, shard)
     show = wants_progress(args.no_progress)
     with ProgressDisplay(len(mine), show) as progress:
-        report: Report = event_loop.run(check_in_workers(
+        report: Report = asyncio.run(check_in_workers(
             mine, settings, jobs, inputs=inputs, page_hook=scrape_page, progress=progress,
         ))
     if shard is not None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 
-from bot.check import event_loop
 from bot.check.engine import check_links
 from bot.commands.check import settings_from_args
 from bot.errors import InputError
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if not links:
         print(f"{args.head}: no added or changed links to check")
         return 0
-    report = event_loop.run(check_links(links, settings_from_args(args), inputs=[args.head]))
+    report = asyncio.run(check_links(links, settings_from_args(args), inputs=[args.head]))
     _emit(report, args)
     if report.inconclusive:
         # The runner looks offline: failing the pull request would be crying wolf.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -12,7 +13,6 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from bot.check import event_loop
 from bot.check.parallel import check_in_workers
 from bot.check.settings import CheckSettings, load_check_config
 from bot.commands.check import jobs_from_args
@@ -207,7 +207,7 @@ def nightly(options: RunOptions, github: GitHubAdapter | None, clock: Clock,
 def _run_locked(options: RunOptions, links: list[Link], github: GitHubAdapter | None,
                 clock: Clock, echo: Callable[[str], None]) -> tuple[Report, list[Action]]:
     history = store.load(options.history_path)
-    checked = event_loop.run(check_and_assess(links, history, options, clock))
+    checked = asyncio.run(check_and_assess(links, history, options, clock))
     report, freshness = checked.report, checked.freshness
     now = report.generated_at
     history = remember(fold(history, report, now, freshness, prune=not options.partial),

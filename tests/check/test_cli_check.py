@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import event_loop
-from bot.check.event_loop import GatheringSelector
 from bot.cli import main
 from tests.simweb import Flaky, Page, RawHost, Redirect, SimHost, SimWeb
 
@@ -80,26 +78,6 @@ async def test_check_exits_0_without_broken_links(
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert [link["attempts"] for link in report["links"]] == [1, 2]
-
-
-async def test_check_runs_on_the_gathering_event_loop(
-    alpha: SimHost, tmp_path: Path, config: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The command checks on a loop whose selector gathers answers (`bot.check.event_loop`);
-    its worker processes do too (tests/check/test_parallel.py)."""
-    made: list[type] = []
-    real = event_loop.gathering_loop
-
-    def recorded() -> asyncio.AbstractEventLoop:
-        loop = real()
-        made.append(type(loop._selector))  # type: ignore[attr-defined]
-        return loop
-
-    monkeypatch.setattr(event_loop, "gathering_loop", recorded)
-    doc = markdown_with(tmp_path, alpha.route("/a", ARTICLE))
-    assert await cli("check", doc, "--allow-private", "--no-progress", "--config", config,
-                     "--jobs", "1", "--output", str(tmp_path / "report.json")) == 0
-    assert made == [GatheringSelector]
 
 
 async def test_without_allow_private_loopback_is_skipped(

@@ -231,22 +231,6 @@ async def test_the_parent_checks_a_share_itself_beside_n_minus_one_workers(
     assert os.getpid() in pids and len(pids) == 3
 
 
-async def test_worker_processes_check_on_gathering_event_loops(
-    web: SimWeb, settings: CheckSettings
-) -> None:
-    links = await sim_links(web)
-
-    def loop_of(snapshot: PageSnapshot) -> dict[str, Any]:
-        selector = asyncio.get_running_loop()._selector  # type: ignore[attr-defined]
-        return {"pid": os.getpid(), "selector": type(selector).__name__}
-
-    report = await check_in_workers(links, replace(settings, concurrency=12), 3,
-                                    page_hook=loop_of)
-    workers = {(result.metadata["pid"], result.metadata["selector"])
-               for result in report.links if result.metadata.get("pid", os.getpid()) != os.getpid()}
-    assert len(workers) == 2 and {selector for _, selector in workers} == {"GatheringSelector"}
-
-
 async def test_a_lost_worker_is_an_error_not_a_partial_report(
     web: SimWeb, settings: CheckSettings
 ) -> None:
