@@ -3,16 +3,16 @@ links within its window, but a redirect from another host's link adds to that un
 that moved its pages to another host (pytorch.org/docs to docs.pytorch.org) sends every link
 of its lane there, on top of the links that name the new host. So every request, first or hop,
 passes its host's ceiling here. A ceiling opens as the engine's windows do (`host_limits`):
-one request at first, one more for each answer to a request at the top of it, up to
-`per_host_limit(host)`; the windows need two answers a level above the first, so a ceiling
-never holds a lane's own links back, but the first requests of several lanes that redirect to
-one host reach it one at a time. After an answer of 429, whichever link drew it, a ceiling
-never again allows more than half the requests that were in flight with the refused one; a 429
-to a request sent before the last lesson teaches nothing new (its level was allowed then, not
-now). A request holds no ceiling while it waits for another's, so no two wait on each other.
-A host that refused a request (429/503), its own link's or a redirected one, is held (`hold`)
-for the pause the engine gives it (its Retry-After within bounds, or a backoff): no request
-reaches it from any link until then.
+two requests at first (`OPENING_WINDOW`), one more for each answer to a request at the top of
+it, up to `per_host_limit(host)`; the windows need two answers a level above their opening,
+so a ceiling never holds a lane's own links back, but the first requests of several lanes
+that redirect to one host reach it two at a time. After an answer of 429, whichever link
+drew it, a ceiling never again allows more than half the requests that were in flight with
+the refused one; a 429 to a request sent before the last lesson teaches nothing new (its
+level was allowed then, not now). A request holds no ceiling while it waits for another's,
+so no two wait on each other. A host that refused a request (429/503), its own link's or a
+redirected one, is held (`hold`) for the pause the engine gives it (its Retry-After within
+bounds, or a backoff): no request reaches it from any link until then.
 
 With worker processes (`check --jobs N`) a host's own links live in one process, but links
 of any process may redirect to it, so the counts are kept in memory the forked workers share
@@ -33,7 +33,7 @@ from multiprocessing.context import BaseContext
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol
 
-from bot.check.host_limits import LIMIT_STATUS, REFUSAL_STATUSES, allowed_after
+from bot.check.host_limits import LIMIT_STATUS, OPENING_WINDOW, REFUSAL_STATUSES, allowed_after
 from bot.check.settings import CheckSettings
 from bot.urls import host_key, host_of
 
@@ -76,7 +76,7 @@ class Ceilings(Protocol):
 
 @dataclass(frozen=True)
 class Slots:
-    """Per slot: requests in flight, places opened beyond the first, the learned limit (0:
+    """Per slot: requests in flight, places opened beyond the first two, the learned limit (0:
     none yet), lessons learned, and until when it is held (`time.monotonic()`, one clock for
     every process of the machine)."""
 
@@ -136,7 +136,8 @@ class CountedCeiling:
             if self._held_for():
                 return None
             learned = self._learned[self._slot]
-            limit = min(self._limit, 1 + self._opened[self._slot], learned or self._limit)
+            opened = OPENING_WINDOW + self._opened[self._slot]
+            limit = min(self._limit, opened, learned or self._limit)
             level = self._counts[self._slot] + 1
             if level > limit:
                 return None
@@ -192,7 +193,8 @@ class CountedCeiling:
         elif status not in REFUSAL_STATUSES:  # a 503 is no answer here, and states no limit
             with self._lock:
                 opened = self._opened[self._slot]
-                if place.level > opened and opened + 1 < self._limit:
+                top = OPENING_WINDOW + opened
+                if place.level >= top and top < self._limit:
                     self._opened[self._slot] = opened + 1  # its level was the top: one more
 
     def _refused(self, place: Place) -> None:

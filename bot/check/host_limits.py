@@ -1,11 +1,13 @@
 """Adaptive per-host concurrency: how many requests one host gets at once, learnt from its
 answers, and the record of which hosts were throttled and how long the run waited for them.
 
-The rule (pure, in `HostLimit`): a host's window opens one request at a time up to the
-configured ceiling (`per_host`): it grows by one only when a request sent at the full window
-succeeded, so at most one request at a time probes a level the host has not yet accepted.
-Opening at the full ceiling would send `per_host` requests at once to a host that allows
-fewer, and every one above its limit would be refused together.
+The rule (pure, in `HostLimit`): a host's window opens at two requests (`OPENING_WINDOW`) and
+grows one request at a time up to the configured ceiling (`per_host`): it grows by one only
+when a request sent at the full window succeeded, so at most one request at a time probes a
+level the host has not yet accepted. Opening at the full ceiling would send `per_host`
+requests at once to a host that allows fewer, and every one above its limit would be refused
+together. Two at once risk no more than that: a host that holds only one refuses one of them,
+the single refusal that teaches its limit, as it would refuse any first probe of two.
 
 What the client can know: it counts the requests in flight from its side, and that count
 runs ahead of the host's. An answer the host has sent still counts until it is read, and a
@@ -20,7 +22,9 @@ flight that were sent less than half the host's fastest answer before it. An ans
 come back sooner than the host's fastest, so those were still at the host when this request
 reached it; an older one may already have been answered, its answer waiting unread while a
 busy event loop sent this request. Requests of one window leave together (a window opens on
-an answer), so on a steady host the overlap is the full count; after a stall it is not.
+an answer), so on a steady host the overlap is the full count; after a stall it is not. The
+first requests to a host leave before any answer shows how long one takes: their overlap is
+judged when they are answered, by the fastest answer known then (their own included).
 That holds where the host's own time to answer is at least the network's round trip (a page
 built by a server; loopback). A host answering from a cache far away spends most of its
 fastest answer on the way, so the overlap can still run ahead of it there; the refusal rules
@@ -28,9 +32,9 @@ below are what keeps that to one 429.
 
 A level counts as proven once two requests were accepted at it (`confirmed`): one success may
 be a false proof, and requests go at a level seen once one at a time, so a false one costs one
-refusal. One request at a time needs no proof: a host that answers at all holds one, so after
-its first answer a host gets two at once, the second probing level 2 (a round of answers
-sooner than proving level 1 first, at no risk: a host that refuses two at once refuses one of
+refusal. One request at a time needs no proof: a host that answers at all holds one, so its
+first round is two requests at once, the second probing level 2 (two rounds of answers
+sooner than sending one, then proving level 1: a host that refuses two at once refuses one of
 them, as it would refuse that probe). Except on a slow host: where the fastest answer takes
 TRUSTED_ANSWER_S or more, one success proves its level, because a false proof there needs
 answers left unread for half that long, and no stall of the event loop lasts that long. A host
@@ -63,6 +67,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 REFUSAL_STATUSES = frozenset({429, 503})
+# Requests a host not yet contacted gets at once (within its ceiling): one request it surely
+# holds, and the probe of the next level (see the module docstring).
+OPENING_WINDOW = 2
 # The refusal that states a limit (the rest report an overload that passes).
 LIMIT_STATUS = 429
 # Successes at the full window needed for one more slot once a host has refused: slow regrowth.
@@ -82,7 +89,7 @@ class HostLimit:
     """One host's adaptive window and what it has taught the run so far."""
 
     ceiling: int
-    window: int = 1
+    window: int = OPENING_WINDOW
     allowed: int | None = None  # the most requests at once the host's refusals still allow
     credit: int = 0  # full-window successes since the window last grew
     refusals: int = 0
@@ -100,8 +107,10 @@ class HostLimit:
 
 
 def opening(ceiling: int) -> HostLimit:
-    """A host not yet contacted: one request at a time until its answers open the window."""
-    return HostLimit(ceiling=max(1, ceiling))
+    """A host not yet contacted: two requests at once (one where the ceiling allows no more)
+    until its answers open the window further."""
+    ceiling = max(1, ceiling)
+    return HostLimit(ceiling=ceiling, window=min(OPENING_WINDOW, ceiling))
 
 
 def after_success(limit: HostLimit, concurrent: int) -> HostLimit:
@@ -164,11 +173,19 @@ def confirmed(proven: int, glimpsed: int, level: int, *, slow: bool = False) -> 
 class Sending:
     """One request as it left for the host: `concurrent` requests in flight by our count
     (itself included), `level` of them surely held by the host together with it, and when it
-    left (`at`, monotonic seconds)."""
+    left (`at`, monotonic seconds). Sent before any answer of the host's came back, its level
+    waits for one (`unjudged`: when the others in flight then left)."""
 
     concurrent: int
     level: int
     at: float
+    unjudged: tuple[float, ...] | None = None
+
+    def level_by(self, fastest: float) -> int:
+        """Its level, judged by the host's `fastest` answer as known when it is answered."""
+        if self.unjudged is None:
+            return self.level
+        return overlap(self.at, self.unjudged, fastest)
 
 
 def overlap(now: float, in_flight: Iterable[float], fastest: float | None) -> int:
@@ -259,10 +276,11 @@ class HostGate:
     def sent(self, now: float) -> Sending:
         """A request leaves at `now`; what it counts as (see `Sending`)."""
         level = overlap(now, self._sent_at, self.fastest)
+        unjudged = tuple(self._sent_at) if self.fastest is None else None
         self._sent_at.append(now)
         if self.active > self.proven:
             self.probing = True
-        return Sending(self.active, level, now)
+        return Sending(self.active, level, now, unjudged)
 
     def answered(self, sending: Sending, accepted: bool, now: float) -> int:
         """A request came back at `now` without a refusal (`accepted`: with an HTTP answer);
@@ -274,7 +292,8 @@ class HostGate:
             self.fastest = took if self.fastest is None else min(self.fastest, took)
             self.limit = after_success(self.limit, sending.concurrent)
             self.proven, self.glimpsed = confirmed(
-                self.proven, self.glimpsed, sending.level, slow=self.fastest >= TRUSTED_ANSWER_S)
+                self.proven, self.glimpsed, sending.level_by(self.fastest),
+                slow=self.fastest >= TRUSTED_ANSWER_S)
         if not probe:
             return 0
         self.probing = False

@@ -10,6 +10,7 @@ import pytest
 
 from bot.check.host_limits import (
     GIVE_UP_REFUSALS,
+    OPENING_WINDOW,
     RECOVERY_SUCCESSES,
     TRUSTED_ANSWER_S,
     HostGate,
@@ -27,9 +28,11 @@ from bot.check.host_limits import (
 )
 
 
-def test_a_new_host_gets_one_request_at_a_time() -> None:
-    assert opening(4) == HostLimit(ceiling=4, window=1)
-    assert opening(0).ceiling == 1
+def test_a_new_host_gets_two_requests_at_once_within_its_ceiling() -> None:
+    assert opening(4) == HostLimit(ceiling=4, window=2)
+    assert OPENING_WINDOW == 2
+    assert opening(1) == HostLimit(ceiling=1, window=1)
+    assert opening(0) == HostLimit(ceiling=1, window=1)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +151,7 @@ def test_a_refusal_of_a_redirected_request_is_counted_with_its_hold_and_the_ceil
     again = after_refusal_elsewhere(limit, 1.0, allowed=1)
     assert (again.refusals, again.refused_in_a_row, again.waited, again.bound) == (2, 2, 1.5, 1)
     assert after_success(again, 0).refused_in_a_row == 0
-    assert again.window == 1  # no window of its own is opened or closed here
+    assert again.window == OPENING_WINDOW  # no window of its own is opened or closed here
 
 
 def test_a_host_refused_both_in_its_lane_and_through_redirects_is_one_entry() -> None:
@@ -179,11 +182,15 @@ ROUND_TRIP = 0.05  # seconds: the hosts in these tests answer this fast at best
 
 def test_gate_tickets_follow_the_window() -> None:
     gate = HostGate(4)
-    assert gate.grant(pending=10) == 1 and gate.tickets == 1
-    gate.answered(gate.sent(0.0), True, ROUND_TRIP)
-    assert gate.limit.window == 2 and gate.keep() and gate.grant(pending=10) == 1
-    first, second = gate.sent(ROUND_TRIP), gate.sent(ROUND_TRIP)
+    assert gate.grant(pending=10) == 2 and gate.tickets == 2  # two at once to a new host
+    first, second = gate.sent(0.0), gate.sent(0.0)
     assert (first.concurrent, second.concurrent) == (1, 2)
+    gate.answered(first, True, ROUND_TRIP)
+    gate.answered(second, True, ROUND_TRIP)
+    assert gate.limit.window == 3 and gate.keep() and gate.grant(pending=10) == 1
+    gate = HostGate(4)
+    gate.grant(pending=10)
+    first, second = gate.sent(0.0), gate.sent(0.0)
     gate.refused(second, pause=0.3, status=429)
     assert gate.paused and gate.grant(pending=10) == 0
     assert gate.keep() is False and gate.tickets == 1  # the window shrank to 1: one retires
@@ -195,7 +202,7 @@ def test_gate_counts_only_answers_towards_growth() -> None:
     gate = HostGate(4)
     gate.grant(1)
     gate.answered(gate.sent(0.0), False, 1.0)  # a timeout: no evidence the host copes
-    assert gate.limit.window == 1 and gate.active == 0 and gate.fastest is None
+    assert gate.limit.window == OPENING_WINDOW and gate.active == 0 and gate.fastest is None
 
 
 @pytest.mark.parametrize(
@@ -291,41 +298,64 @@ def requests_per_round(answer_s: float, rounds: int) -> list[int]:
 def test_a_slow_host_opens_its_window_a_level_a_round() -> None:
     # Each round carries the proven level and one probe of the next; where answers come
     # fast, a level above the first is first seen, then proven, two rounds per level. One
-    # at a time needs no proof: the first answer lets two go.
-    assert requests_per_round(TRUSTED_ANSWER_S, 5) == [1, 2, 3, 4, 4]
-    assert requests_per_round(ROUND_TRIP, 8) == [1, 2, 2, 3, 3, 4, 4, 4]
+    # at a time needs no proof: the first round is two at once, the second a probe of 2.
+    assert requests_per_round(TRUSTED_ANSWER_S, 5) == [2, 3, 4, 4, 4]
+    assert requests_per_round(ROUND_TRIP, 8) == [2, 2, 3, 3, 4, 4, 4, 4]
+    # 50 links a host at most 4 at once: 14 rounds of answers (13 at 4 from the start)
+    assert rounds_for(50, ROUND_TRIP) == 14
+
+
+def rounds_for(links: int, answer_s: float) -> int:
+    """Rounds of answers a host answering in `answer_s` needs for `links` links."""
+    done, rounds = 0, 0
+    while done < links:
+        rounds += 1
+        done += requests_per_round(answer_s, rounds)[-1]
+    return rounds
+
+
+def test_the_first_rounds_overlap_is_judged_by_the_first_answers() -> None:
+    gate = HostGate(4)
+    first, second = gate.sent(0.0), gate.sent(0.001)
+    assert second.level == 1  # no answer yet: nothing shows how long one takes
+    gate.answered(first, True, ROUND_TRIP)
+    gate.answered(second, True, 0.001 + ROUND_TRIP)
+    assert gate.glimpsed == 2  # sent 1 ms apart, answered in 50: the host held both
+    late = HostGate(4)
+    first, second = late.sent(0.0), late.sent(0.03)  # 30 ms on, the first may be back unread
+    late.answered(first, True, ROUND_TRIP)
+    late.answered(second, True, 0.03 + ROUND_TRIP)
+    assert late.glimpsed == 1
 
 
 def test_one_probe_of_an_unproven_level_at_a_time() -> None:
     gate = HostGate(4)
-    first = gate.sent(0.0)
+    held = gate.sent(0.0)
     assert not gate.probing  # one at a time is no probe: a host that answers holds one
+    assert gate.may_send() and (probe := gate.sent(0.0)).concurrent == 2  # the probe of 2
+    assert gate.probing and not gate.may_send()  # a third would probe too
     now = ROUND_TRIP
-    assert gate.answered(first, True, now) == 0
-    assert (gate.proven, gate.glimpsed, gate.limit.window) == (1, 1, 2)
+    assert gate.answered(held, True, now) == 0
+    assert gate.answered(probe, True, now) == 0 and not gate.probing
+    assert (gate.proven, gate.glimpsed, gate.limit.window) == (1, 2, 3)
     assert gate.may_send() and (proven := gate.sent(now)).concurrent == 1  # no probe
-    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2  # the probe of 2
-    assert probe.level == 2 and gate.probing
+    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2  # level 2, seen once:
+    assert probe.level == 2 and gate.probing  # still probed alone
     assert not gate.may_send()  # a third would probe too, before the probe is answered
     gate.parked += 1
     now += ROUND_TRIP
     assert gate.answered(proven, True, now) == 0  # not the probe: the parked ticket waits
     assert not gate.may_send()  # one more would make two again: the probe's level
     assert gate.answered(probe, True, now) == 1 and not gate.probing
-    assert (gate.proven, gate.glimpsed) == (1, 2)  # level 2 seen once: still probed alone
-    assert gate.may_send() and gate.sent(now).concurrent == 1
-    assert gate.may_send() and (probe := gate.sent(now)).concurrent == 2
-    assert not gate.may_send()
-    assert gate.answered(probe, True, now + ROUND_TRIP) == 0 and gate.proven == 2
+    assert (gate.proven, gate.glimpsed) == (2, 2)
     assert gate.may_send()
 
 
 def test_a_host_that_holds_one_request_refuses_once_when_two_first_go() -> None:
     gate = HostGate(4)
-    gate.answered(gate.sent(0.0), True, ROUND_TRIP)
-    held = gate.sent(ROUND_TRIP)
-    assert gate.may_send()  # the first answer lets a second go at once: the probe of 2
-    probe = gate.sent(ROUND_TRIP)
+    held = gate.sent(0.0)
+    assert gate.may_send()  # a new host gets two at once: the second probes level 2
+    probe = gate.sent(0.0)
     gate.refused(probe, pause=0.1, status=429)
     gate.answered(held, True, 2 * ROUND_TRIP)
     assert gate.limit.bound == 1 and not gate.probing

@@ -61,6 +61,22 @@ async def test_hosts_allowing_2_to_8_requests_refuse_at_most_once(
     assert all(capped.most >= 5 for capped in caps.values() if capped.limit >= 7)
 
 
+async def test_a_host_that_allows_one_request_refuses_once_then_gets_one_at_a_time(
+    web: SimWeb, settings: CheckSettings
+) -> None:
+    # A new host gets two requests at once: one that holds a single request refuses the
+    # second, and that one 429 teaches it: its other links go one at a time.
+    host = await web.add_host("single")
+    host.fallback = capped = Capped(1, Page(latency=0.05), retry_after="0.05")
+    urls = [host.url(f"/p{n}") for n in range(LINKS_PER_HOST)]
+    polite = replace(settings, concurrency=64, per_host=4, run_deadline=60.0)
+    report = await check_links([Link(url, (Source("list.md", 1),)) for url in urls], polite)
+    assert [(r.status, r.reason) for r in report.links] == [(Status.OK, "http_200")] * len(urls)
+    assert capped.refused == 1 and capped.most == 1
+    (entry,) = report.extra["throttling"]["hosts"]
+    assert (entry["refusals"], entry["limit"]) == (1, 1)
+
+
 async def staggered(request: web.Request, hit: int) -> web.StreamResponse:
     """A page answered after 20 to 76 ms, by its number: answers come back out of order."""
     number = int(request.path.rsplit("p", 1)[1])

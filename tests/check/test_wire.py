@@ -442,7 +442,7 @@ with open("links.md", "w") as links:
     links.write(f"- [a]({site}/a)\\n- [b]({site}/b)\\n")
 from bot.cli import main
 code = main(["check", "links.md", "--no-progress", "--no-verify", "--allow-private",
-             "--jobs", "1", "--output", "report.json"])
+             "--jobs", "1", "--per-host", "1", "--output", "report.json"])
 loaded = sorted(name for name in sys.modules if name.partition(".")[0] == "aiohttp")
 print(json.dumps({"code": code, "aiohttp": loaded, "cookies": cookies}))
 """
@@ -451,7 +451,8 @@ print(json.dumps({"code": code, "aiohttp": loaded, "cookies": cookies}))
 def test_a_check_the_wire_serves_whole_never_imports_aiohttp(tmp_path: Path) -> None:
     # aiohttp's import costs ~0.1 s of CPU before the first request: only a request that
     # needs its session (the config's choice, an answer llhttp refuses) may load it. The page
-    # sets a cookie and names a charset, so the jar and the charset parser are on the path.
+    # sets a cookie and names a charset, so the jar and the charset parser are on the path
+    # (one request at a time, so the second link goes with the first one's cookie).
     done = subprocess.run([sys.executable, "-c", _NO_AIOHTTP_RUN], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=True)
     ran = json.loads(done.stdout.strip().splitlines()[-1])
