@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.urls import (
+    _ALREADY_NORMAL,
     InvalidURL,
+    _normalized,
     _quote_char,
     _split_authority,
     host_key,
@@ -89,3 +92,34 @@ def test_cached_answers_equal_fresh_ones(text: str) -> None:
     for _ in range(2):  # the second call is answered from the cache
         assert normalize(text) == normalize.__wrapped__(text)
         assert split_normal(text) == split_normal.__wrapped__(text)
+
+
+# URLs near the shape `normalize` hands back as written: each piece is either in normal form
+# or one small step out of it (case, a default or zero-led port, a numeric host WHATWG
+# rewrites, userinfo, a fragment, a character that needs quoting, no path).
+NEAR_HOSTS = st.sampled_from([
+    "example.com", "docs.example.org", "a-b.c-d.io", "x1.example", "127.0.0.2", "10.0.0.255",
+    "255.255.255.255", "0.0.0.0", "Example.com", "127.1", "0x7f.0.0.1", "010.0.0.1",
+    "1.2.3.256", "1.2.3.4a", "a.0x7f", "example.123", "exa_mple.com", "bücher.de", "a..b.com",
+    "example.com.", "-lead.example",
+])
+NEAR_PORTS = st.sampled_from(["", ":8080", ":80", ":443", ":080", ":0", ":65536", ":"])
+NEAR_TAILS = st.text(alphabet=string.printable + "é%#", max_size=16).map(lambda tail: "/" + tail)
+
+
+@PROPERTY
+@given(st.sampled_from(["http", "https", "HTTP", "ftp"]), st.sampled_from(["", "u:p@"]),
+       NEAR_HOSTS, NEAR_PORTS, NEAR_TAILS | st.sampled_from(["", "?q=1", "#top"]))
+def test_a_url_taken_as_written_is_what_the_whole_normalisation_gives(
+    scheme: str, userinfo: str, host: str, port: str, tail: str
+) -> None:
+    url = f"{scheme}://{userinfo}{host}{port}{tail}"
+    assert normalize(url) == _normalized(url)
+
+
+def test_the_usual_links_are_taken_as_written() -> None:
+    for url in ("https://github.com/kelseyhightower/kubernetes-the-hard-way",
+                "http://127.0.0.2:59555/docs/page-0.html", "https://a.io/x?y=1&z=%20"):
+        assert _ALREADY_NORMAL.fullmatch(url) and normalize(url) == url
+    for url in ("http://example.com:80/", "HTTPS://a.io/", "https://a.io", "http://127.1/"):
+        assert _ALREADY_NORMAL.fullmatch(url) is None or normalize(url) != url
