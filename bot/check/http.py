@@ -34,6 +34,7 @@ from bot.check.host_ceiling import Ceilings, HostCeilings
 from bot.check.observation import Exchange, Failure, Observation
 from bot.check.resolver import AddressRefused, GuardedResolver, address_allowed
 from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
+from bot.check.target import Target
 from bot.check.wire import ParseRefused, Wire, length_known
 from bot.model import Hop, Via
 from bot.urls import (
@@ -306,10 +307,10 @@ class HttpClient:
         )
         return done, answer
 
-    def _refused_literal(self, target: URL) -> str:
+    def _refused_literal(self, target: Target) -> str:
         # Neither client asks the resolver about an IP literal, so the guard judges them here; the
         # verdict on a host never changes within a run, and parsing addresses is not free.
-        host = target.raw_host or ""
+        host = target.raw_host
         verdict = self._literal_verdicts.get(host)
         if verdict is None:
             address = literal_ip(host)
@@ -319,7 +320,7 @@ class HttpClient:
                 self._literal_verdicts[host] = verdict
         return verdict
 
-    async def _request(self, method: str, target: URL, headers: Mapping[str, str]) -> Answer:
+    async def _request(self, method: str, target: Target, headers: Mapping[str, str]) -> Answer:
         # target.host decodes IDNA: asked only when the config has per-host rules at all.
         if self._settings.domains:
             headers = {**self._settings.headers_for(target.host or ""), **headers}
@@ -330,7 +331,8 @@ class HttpClient:
             with contextlib.suppress(ParseRefused):  # aiohttp's parser judges what llhttp refused
                 response = await self._wire.request(method, target, headers, deadline)
         if response is None:
-            response = await self._session.get().request(method, target, headers, deadline)
+            response = await self._session.get().request(method, target.url(), headers,
+                                                         deadline)
         try:
             answer = await self._answer(method, response, deadline)
             # Not after a HEAD (no body to wait for) nor a body that stopped on a time limit
@@ -469,12 +471,12 @@ def strip_userinfo(url: str) -> str:
     return str(parsed.with_user(None))
 
 
-def _request_url(url: str) -> URL:
+def _request_url(url: str) -> Target:
     """The URL to send, normalised: userinfo stripped (never sent), fragment dropped."""
     normal, problem = checked_url(url)
     if problem is not None:
         raise InvalidURL(f"{url}: {problem}")
-    return URL(normal, encoded=True)
+    return Target.of(normal)
 
 
 def _page_redirect(current: str, answer: Answer) -> tuple[str | None, Via]:

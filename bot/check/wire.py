@@ -28,7 +28,6 @@ from typing import Any, NamedTuple
 import aiohappyeyeballs
 import httptools
 from multidict import CIMultiDict, CIMultiDictProxy
-from yarl import URL
 
 from bot.check.client_errors import (
     BadAnswer,
@@ -41,9 +40,9 @@ from bot.check.client_errors import (
 from bot.check.cookies import Cookies
 from bot.check.resolver import GuardedResolver, Resolved, answers_for
 from bot.check.settings import CheckSettings
+from bot.check.target import DEFAULT_PORTS, Target
 from bot.urls import literal_ip
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
 DNS_TTL = 300.0  # seconds, as the aiohttp connector is configured (ttl_dns_cache)
 HAPPY_EYEBALLS_DELAY = 0.25  # aiohttp's default
 # A connection idle longer than this is not used again (aiohttp's keepalive_timeout): a NAT or
@@ -401,7 +400,7 @@ class Wire:
         self._sweeper: asyncio.TimerHandle | None = None
 
     async def request(
-        self, method: str, url: URL, headers: Mapping[str, str], deadline: float
+        self, method: str, url: Target, headers: Mapping[str, str], deadline: float
     ) -> WireResponse:
         """Send one request and wait for the answer's head, all by `deadline` (loop time);
         the body is read from the answer."""
@@ -428,7 +427,7 @@ class Wire:
             return response
         raise AssertionError("unreachable")
 
-    def _head_bytes(self, method: str, url: URL, headers: Mapping[str, str]) -> bytes:
+    def _head_bytes(self, method: str, url: Target, headers: Mapping[str, str]) -> bytes:
         cookie = self._cookies.header_for(str(url)) if self._cookies else None
         start = f"{method} {url.raw_path_qs or '/'} HTTP/1.1\r\nHost: {_host_header(url)}\r\n"
         if not headers and not cookie:  # the usual request: the defaults, written once
@@ -581,20 +580,19 @@ def _header_block(headers: Mapping[str, str]) -> str:
     return "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
 
 
-def _host_header(url: URL) -> str:
-    host = url.raw_host or ""
+def _host_header(url: Target) -> str:
+    host = url.raw_host
     if ":" in host:
         host = f"[{host}]"
-    port = url.port
-    if port is not None and port != DEFAULT_PORTS.get(url.scheme):
-        host = f"{host}:{port}"
+    if url.explicit_port is not None and url.explicit_port != DEFAULT_PORTS[url.scheme]:
+        host = f"{host}:{url.explicit_port}"
     return host
 
 
-def _key(url: URL) -> Origin:
-    host = url.raw_host or ""
+def _key(url: Target) -> Origin:
+    host = url.raw_host
     is_ssl = url.scheme == "https"
-    port = url.port or DEFAULT_PORTS.get(url.scheme)
+    port = url.port
     # TLS checks the name, or for an address literal the address, as aiohttp asks it to.
     return Origin(host, port, is_ssl, host.strip("[]").rstrip("."))
 
