@@ -9,6 +9,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from bot.records import quick_init
+
 
 class Status(StrEnum):
     """The verdict vocabulary fixed by the contract; nothing else may appear in a report."""
@@ -55,6 +57,7 @@ def http_reason(code: int) -> str:
     return f"http_{code}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """One place a URL occurs: a file, a 1-based line, and the roadmap resource if known."""
@@ -74,6 +77,7 @@ class Source:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A distinct URL to check, with every place it was found."""
@@ -91,6 +95,7 @@ class Via(StrEnum):
     SCRIPT = "script"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One redirect answer: the URL that was requested, the status it gave, and how it sent
@@ -101,6 +106,7 @@ class Hop:
     via: Via = Via.HTTP
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PageSnapshot:
     """What the checker holds of a fetched page: enough for freshness scraping, bounded in size."""
@@ -164,6 +170,7 @@ class Verification:
 UNCONFIRMED = frozenset({Status.BLOCKED, Status.ERROR})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LinkResult:
     """The verdict on one distinct URL, as the report's `links` entries carry it."""

@@ -55,6 +55,7 @@ from bot.check.results import skipped_result, to_link_result
 from bot.check.settings import CheckSettings
 from bot.check.shells import Probe, ShellProbes, is_html_success
 from bot.model import Link, LinkResult, PageSnapshot, Reason, Report
+from bot.records import quick_init
 from bot.urls import host_key, host_of, scheme_of
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -180,6 +181,7 @@ def deadline_observation(url: str) -> Observation:
 # ---- checking one URL -----------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Job:
     """One link waiting in its host's lane; `target` is what is requested (after remaps).
@@ -194,6 +196,7 @@ class Job:
     started: float | None = None  # time.monotonic() of the first attempt
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Retry:
     """An attempt that must be repeated after `wait` seconds, with the job as it now stands."""

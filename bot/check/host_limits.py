@@ -66,6 +66,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.records import quick_init
+
 REFUSAL_STATUSES = frozenset({429, 503})
 # Requests a host not yet contacted gets at once (within its ceiling): one request it surely
 # holds, and the probe of the next level (see the module docstring).
@@ -169,6 +171,7 @@ def confirmed(proven: int, glimpsed: int, level: int, *, slow: bool = False) -> 
     return max(proven, min(level, glimpsed)), max(glimpsed, level)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Sending:
     """One request as it left for the host: `concurrent` requests in flight by our count

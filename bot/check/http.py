@@ -37,6 +37,7 @@ from bot.check.settings import CheckSettings, HttpClientKind, RequestMethod
 from bot.check.target import Target
 from bot.check.wire import ParseRefused, Wire, length_known
 from bot.model import Hop, Via
+from bot.records import quick_init
 from bot.urls import (
     InvalidURL,
     literal_ip,
@@ -191,6 +192,7 @@ _DECODERS: Mapping[str, Callable[[], Decoder]] = {
 # ---- one request ---------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Answer:
     """One HTTP answer: status, headers, and a bounded, decompressed body prefix."""

@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from bot.model import Hop, Status
+from bot.records import quick_init
 
 
 class Failure(StrEnum):
@@ -30,6 +31,7 @@ def _empty() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One request and what came back; retries and redirect hops each get their own."""
@@ -43,6 +45,7 @@ class Exchange:
     detail: str = ""  # e.g. the exception text, or "retry after 2.0 s"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Observation:
     """Everything the engine learnt about one URL; input to `classify`."""
@@ -70,6 +73,7 @@ class Observation:
                            self.redirect_loop, self.too_many_redirects, attempts, elapsed_ms)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """A status and reason (contract vocabulary) and the named rule that decided them."""
