@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.freshness.scrape import scrape_page, visible_text
 from bot.model import PageSnapshot
@@ -105,6 +106,21 @@ def test_last_modified_stamped_at_serving_time_is_ignored() -> None:
 def test_structured_date_outranks_the_header() -> None:
     metadata = scrape("jsonld_graph.html", {"Last-Modified": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert metadata["modified"] == "2023-01-08"
+
+
+def test_headers_read_the_same_from_a_dict_and_from_the_checkers_case_blind_map() -> None:
+    # The checker hands over a CIMultiDictProxy: looked up case-blind, the first of a repeated
+    # header wins, as the loop over a plain mapping finds it.
+    raw = [("Content-Type", "text/html; charset=cp1252"), ("LAST-MODIFIED", _OLD),
+           ("Date", "Sat, 28 Nov 2026 03:00:00 GMT"), ("date", _OLD)]
+    body = (FIXTURES / "no_date.html").read_bytes()
+    as_dict = scrape_page(PageSnapshot("https://example.org/p", 200, dict(raw[:3]), body))
+    case_blind = scrape_page(PageSnapshot("https://example.org/p", 200,
+                                          CIMultiDictProxy(CIMultiDict(raw)), body))
+    assert case_blind == as_dict and case_blind["modified"] == "2015-10-21"
+
+
+_OLD = "Wed, 21 Oct 2015 07:28:00 GMT"
 
 
 def test_declared_charset_and_malformed_html() -> None:
