@@ -26,12 +26,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from multidict import CIMultiDict, CIMultiDictProxy
-
 from bot import urls
 from bot.check import app_shell, page_text
 from bot.check.app_shell import ShellEvidence
-from bot.check.observation import Failure, Observation, Verdict
+from bot.check.observation import CASE_BLIND_HEADERS, Failure, Observation, Verdict
 from bot.check.signatures import (
     BOT_PROTECTION,
     LOGIN_PAGES,
@@ -126,9 +124,6 @@ class _once(Generic[_T]):
         return value
 
 
-# Header maps that look names up case-blind by str.lower(), as a dict of lowercased names does
-# (multidict has since 4.x): what the engine hands over, so no such dict needs building.
-_CASE_BLIND = (CIMultiDictProxy, CIMultiDict)
 
 
 class Page:
@@ -144,7 +139,7 @@ class Page:
     def header(self, name: str) -> str | None:
         """The value of the header `name` (lowercase), the last one's when it repeats."""
         headers = self.observation.final_headers
-        if isinstance(headers, _CASE_BLIND):
+        if isinstance(headers, CASE_BLIND_HEADERS):
             values = headers.getall(name, ())
             return values[-1] if values else None
         return self.lowered_headers.get(name)
@@ -152,7 +147,7 @@ class Page:
     def has_header(self, names: frozenset[str]) -> bool:
         """True when one of the headers `names` (lowercase) is present."""
         headers = self.observation.final_headers
-        if isinstance(headers, _CASE_BLIND):
+        if isinstance(headers, CASE_BLIND_HEADERS):
             return any(map(headers.__contains__, names))
         return not names.isdisjoint(self.lowered_headers)
 

@@ -136,8 +136,7 @@ class CountedCeiling:
             if self._held_for():
                 return None
             learned = self._learned[self._slot]
-            opened = OPENING_WINDOW + self._opened[self._slot]
-            limit = min(self._limit, opened, learned or self._limit)
+            limit = min(self._limit, self._top(), learned or self._limit)
             level = self._counts[self._slot] + 1
             if level > limit:
                 return None
@@ -192,10 +191,13 @@ class CountedCeiling:
             self._refused(place)
         elif status not in REFUSAL_STATUSES:  # a 503 is no answer here, and states no limit
             with self._lock:
-                opened = self._opened[self._slot]
-                top = OPENING_WINDOW + opened
+                top = self._top()
                 if place.level >= top and top < self._limit:
-                    self._opened[self._slot] = opened + 1  # its level was the top: one more
+                    self._opened[self._slot] += 1  # its level was the top: one more
+
+    def _top(self) -> int:
+        """How many requests the answers so far let through at once (under the lock)."""
+        return OPENING_WINDOW + self._opened[self._slot]
 
     def _refused(self, place: Place) -> None:
         """From now on at most half the level of the refused request, unless a lesson was

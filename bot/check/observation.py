@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 from bot.model import Hop, Status
 from bot.records import quick_init
 
@@ -25,6 +27,11 @@ class Failure(StrEnum):
     PRIVATE_ADDRESS = "private_address"  # refused by the address guard
     UNSUPPORTED_SCHEME = "unsupported_scheme"  # e.g. a redirect to file: or javascript:
     DEADLINE = "deadline"  # the run's deadline passed before this URL was done
+
+
+# Header maps that look names up case-blind by str.lower(), as a dict of lowercased names does
+# (multidict has since 4.x): what the engine hands over, so no such dict needs building.
+CASE_BLIND_HEADERS = (CIMultiDictProxy, CIMultiDict)
 
 
 def _empty() -> Mapping[str, str]:

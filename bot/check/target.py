@@ -11,7 +11,10 @@ from typing import NamedTuple
 
 from yarl import URL
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
+from bot import urls
+
+# The ports connected to when a URL names none, as numbers (`bot.urls` keeps them as text).
+DEFAULT_PORTS = {scheme: int(port) for scheme, port in urls.DEFAULT_PORTS.items()}
 
 
 class Target(NamedTuple):

@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
-from multidict import CIMultiDict, CIMultiDictProxy
 
+from bot.check.observation import CASE_BLIND_HEADERS
 from bot.check.page_text import decode_body
 from bot.freshness.dates import parse_date, search_date
 from bot.freshness.record import DatedFact, DateField
@@ -210,16 +210,12 @@ def _unmarked(markup: str) -> str:
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
     """The first header `name` (lowercase) of `headers`, its case aside."""
-    if isinstance(headers, _CASE_BLIND):
+    if isinstance(headers, CASE_BLIND_HEADERS):
         return headers.get(name)  # what the loop finds, without lowering every name thrice
     for key, value in headers.items():
         if key.lower() == name:
             return value
     return None
-
-
-# Header maps that look names up case-blind (what the checker hands over).
-_CASE_BLIND = (CIMultiDictProxy, CIMultiDict)
 
 
 def _clip(text: str) -> str:
