@@ -24,11 +24,14 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from simweb_bench import BROKEN_PREFIX, NOT_FOUND, PAGE
 
 from bot.check import http
+from bot.check.classify import classify
+from bot.check.observation import Observation
 from bot.check.parallel import check_in_workers
 from bot.check.settings import CheckSettings
 from bot.check.target import Target
 from bot.extract.collect import links_from_inputs
 from bot.freshness.scrape import scrape_page
+from bot.model import PageSnapshot
 
 DATE = formatdate(usegmt=True)  # one date for the run: formatting it is no cost of the bot's
 
@@ -58,6 +61,28 @@ async def answer_at_once(
 ) -> http.Answer:
     await asyncio.sleep(0)  # a request still yields to the event loop once
     return simulated_answer(target.raw_path_qs)
+
+
+def per_page_us(links: int) -> tuple[float, float]:
+    """CPU a verdict and a freshness scrape take on the simulated page, alone (us each)."""
+    url = "http://127.0.0.2:8080/docs/page-1.html"
+    answer = simulated_answer("/docs/page-1.html")
+    seen = Observation(
+        url,
+        final_url=url,
+        final_status=200,
+        final_headers=answer.headers,
+        body=answer.body,
+        encoding="utf-8",
+    )
+    snapshot = PageSnapshot(url, 200, answer.headers, answer.body, "utf-8")
+    spent = []
+    for call in (lambda: classify(seen), lambda: scrape_page(snapshot)):
+        started = cpu_seconds()
+        for _ in range(links):
+            call()
+        spent.append(1e6 * (cpu_seconds() - started) / links)
+    return spent[0], spent[1]
 
 
 def cpu_seconds() -> float:
@@ -93,6 +118,8 @@ def main() -> None:
         f"{statistics.median(seconds):.2f} s median of {args.repeat} "
         f"({1e6 * statistics.median(seconds) / args.links:.0f} us a link)"
     )
+    verdict, scrape = per_page_us(args.links)
+    print(f"of which, alone on the same page: a verdict {verdict:.0f} us, a scrape {scrape:.0f} us")
 
 
 if __name__ == "__main__":
