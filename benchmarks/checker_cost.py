@@ -63,7 +63,7 @@ async def answer_at_once(
     return simulated_answer(target.raw_path_qs)
 
 
-def per_page_us(links: int) -> tuple[float, float]:
+def per_page_us(calls: int) -> tuple[float, float]:
     """CPU a verdict and a freshness scrape take on the simulated page, alone (us each)."""
     url = "http://127.0.0.2:8080/docs/page-1.html"
     answer = simulated_answer("/docs/page-1.html")
@@ -79,9 +79,9 @@ def per_page_us(links: int) -> tuple[float, float]:
     spent = []
     for call in (lambda: classify(seen), lambda: scrape_page(snapshot)):
         started = cpu_seconds()
-        for _ in range(links):
+        for _ in range(calls):
             call()
-        spent.append(1e6 * (cpu_seconds() - started) / links)
+        spent.append(1e6 * (cpu_seconds() - started) / calls)
     return spent[0], spent[1]
 
 

@@ -124,8 +124,6 @@ class _once(Generic[_T]):
         return value
 
 
-
-
 class Page:
     """The final answer as the rules read it: status, headers, decoded text, title and
     headings; the text is decoded and scanned only when a rule asks for it."""

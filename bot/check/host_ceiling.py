@@ -47,7 +47,6 @@ SPARE_SLOTS = 4096
 POLL_SECONDS = 0.01
 
 
-
 class Place(NamedTuple):
     """A request's place under a ceiling: the requests in flight with it (itself included),
     and how many lessons the ceiling had learned when it was taken."""
